@@ -18,7 +18,9 @@ import java.util.Optional;
  * fixed per layer: when present it replaces {@code outputPadding} (as in PyTorch, where the
  * module's output_padding is then ignored).
  */
-public final class ConvSpec {
+public final class ConvSpec implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final ConvKind kind;
   private final int inChannels;
   private final int outChannels;

@@ -7,7 +7,9 @@ import java.util.Objects;
  * columns left and right), or one of PyTorch's strings {@code "valid"} (no padding) and {@code
  * "same"} (output size = input size; stride must be 1; an odd total goes to the bottom/right).
  */
-public final class Padding {
+public final class Padding implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** {@code padding="valid"}. */
   public static final Padding VALID = new Padding(Kind.VALID, 0, 0);
 
@@ -74,6 +76,14 @@ public final class Padding {
 
   public boolean isExplicit() {
     return kind == Kind.EXPLICIT;
+  }
+
+  private Object readResolve() {
+    return switch (kind) {
+      case VALID -> VALID;
+      case SAME -> SAME;
+      case EXPLICIT -> this;
+    };
   }
 
   @Override

@@ -11,7 +11,9 @@ import java.util.Objects;
  * accessors: a tensor handed to a backend must not be mutated while it runs. Shapes are {@code
  * int[]} with every dimension {@code >= 0}; zero-size dimensions are allowed (an empty batch).
  */
-public final class Tensor {
+public final class Tensor implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final DType dtype;
   private final int[] shape;
   private final float[] floats;
