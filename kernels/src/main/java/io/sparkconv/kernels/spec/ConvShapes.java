@@ -91,21 +91,9 @@ public final class ConvShapes {
     Size2 k = spec.kernelSize();
     Size2 s = spec.stride();
     Size2 d = spec.dilation();
-    if (c != spec.inChannels()) {
-      throw new ConvSpecException(
-          (spec.transposed() ? "Given transposed=1" : "Given groups=" + spec.groups())
-              + ", weight of size "
-              + Arrays.toString(spec.weightShape())
-              + ", expected input"
-              + Arrays.toString(b)
-              + " to have "
-              + spec.inChannels()
-              + " channels, but got "
-              + c
-              + " channels instead");
-    }
     if (spec.transposed()) {
-      return transposedGeometry(spec, n, h, w, unbatched);
+      checkChannels(spec, c, b);
+      return transposedGeometry(spec, n, h, w);
     }
     int[] ph = resolvePadding(spec.padding(), true, k.h(), d.h());
     int[] pw = resolvePadding(spec.padding(), false, k.w(), d.w());
@@ -117,6 +105,7 @@ public final class ConvShapes {
         checkReflect(ph, h, hDim, inputShape);
       }
       case CIRCULAR -> {
+        // Negative padding crops, which never wraps.
         if (ph[0] > h || ph[1] > h || pw[0] > w || pw[1] > w) {
           throw new ConvSpecException(
               "Padding value causes wrapping around more than once. (padding "
@@ -135,6 +124,8 @@ public final class ConvShapes {
       }
       case ZEROS -> {}
     }
+    // PyTorch pads (F.pad) before the convolution checks its input channels.
+    checkChannels(spec, c, b);
     long paddedH = (long) h + ph[0] + ph[1];
     long paddedW = (long) w + pw[0] + pw[1];
     long dkH = (long) d.h() * (k.h() - 1) + 1;
@@ -179,6 +170,22 @@ public final class ConvShapes {
         spec.paddingMode());
   }
 
+  private static void checkChannels(ConvSpec spec, int c, int[] b) {
+    if (c != spec.inChannels()) {
+      throw new ConvSpecException(
+          (spec.transposed() ? "Given transposed=1" : "Given groups=" + spec.groups())
+              + ", weight of size "
+              + Arrays.toString(spec.weightShape())
+              + ", expected input"
+              + Arrays.toString(b)
+              + " to have "
+              + spec.inChannels()
+              + " channels, but got "
+              + c
+              + " channels instead");
+    }
+  }
+
   private static void checkReflect(int[] pad, int size, int dim, int[] inputShape) {
     if (pad[0] >= size || pad[1] >= size) {
       throw new ConvSpecException(
@@ -194,8 +201,7 @@ public final class ConvShapes {
     }
   }
 
-  private static ConvGeometry transposedGeometry(
-      ConvSpec spec, int n, int h, int w, boolean unbatched) {
+  private static ConvGeometry transposedGeometry(ConvSpec spec, int n, int h, int w) {
     Size2 k = spec.kernelSize();
     Size2 s = spec.stride();
     Size2 d = spec.dilation();

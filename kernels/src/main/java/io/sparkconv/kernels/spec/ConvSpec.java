@@ -390,8 +390,16 @@ public final class ConvSpec implements java.io.Serializable {
                 + " dilation_width: "
                 + dilation.w());
       }
-      if (padding.isExplicit() && (padding.h() < 0 || padding.w() < 0)) {
-        throw new ConvSpecException("negative padding is not supported (padding=" + padding + ")");
+      // Negative padding crops: PyTorch allows it only where F.pad does the padding (circular).
+      if (padding.isExplicit()
+          && (padding.h() < 0 || padding.w() < 0)
+          && paddingMode != PaddingMode.CIRCULAR) {
+        throw new ConvSpecException(
+            "negative padding is not supported (padding="
+                + padding
+                + ", padding_mode='"
+                + paddingMode.torchName()
+                + "')");
       }
       if (kind.transposed() && outputSize == null) {
         if (outputPadding.h() < 0 || outputPadding.w() < 0) {
