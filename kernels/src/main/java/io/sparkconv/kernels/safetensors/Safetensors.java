@@ -269,9 +269,9 @@ public final class Safetensors {
       if (!e.getValue().isTextual()) {
         throw new SafetensorsException(
             name,
-            "__metadata__ value of '"
-                + e.getKey()
-                + "' must be a string, found "
+            "__metadata__ value of "
+                + quote(e.getKey())
+                + " must be a string, found "
                 + describe(e.getValue()));
       }
       out.put(e.getKey(), e.getValue().textValue());
@@ -280,7 +280,7 @@ public final class Safetensors {
 
   private static Entry parseEntry(String name, String key, JsonNode node, long bufferLength)
       throws SafetensorsException {
-    String where = "tensor '" + key + "'";
+    String where = "tensor " + quote(key);
     if (!node.isObject()) {
       throw new SafetensorsException(
           name,
@@ -291,7 +291,7 @@ public final class Safetensors {
       if (!f.equals("dtype") && !f.equals("shape") && !f.equals("data_offsets")) {
         throw new SafetensorsException(
             name,
-            where + " has unexpected field '" + f + "' (expected dtype, shape, data_offsets)");
+            where + " has unexpected field " + quote(f) + " (expected dtype, shape, data_offsets)");
       }
     }
     JsonNode dtypeNode = required(name, where, node, "dtype");
@@ -304,9 +304,9 @@ public final class Safetensors {
       throw new SafetensorsException(
           name,
           where
-              + " has unknown dtype '"
-              + dtypeNode.textValue()
-              + "' (safetensors dtypes: "
+              + " has unknown dtype "
+              + quote(dtypeNode.textValue())
+              + " (safetensors dtypes: "
               + SafetensorsDtype.knownList()
               + ")");
     }
@@ -347,10 +347,13 @@ public final class Safetensors {
     }
     long bytes;
     try {
-      long bits = dtype.bits;
+      // Element count first, then bits, in the reference's order: [2^60, 0] is a valid empty
+      // tensor.
+      long elements = 1;
       for (long d : shape) {
-        bits = Math.multiplyExact(bits, d);
+        elements = Math.multiplyExact(elements, d);
       }
+      long bits = Math.multiplyExact(elements, (long) dtype.bits);
       if (bits % 8 != 0) {
         throw new SafetensorsException(
             name,
@@ -401,13 +404,13 @@ public final class Safetensors {
       if (e.begin < expected) {
         throw new SafetensorsException(
             name,
-            "tensor '"
-                + e.key
-                + "' data_offsets "
+            "tensor "
+                + quote(e.key)
+                + " data_offsets "
                 + e.offsets()
-                + " overlap tensor '"
-                + previous.key
-                + "' data_offsets "
+                + " overlap tensor "
+                + quote(previous.key)
+                + " data_offsets "
                 + previous.offsets());
       }
       if (e.begin > expected) {
@@ -417,9 +420,9 @@ public final class Safetensors {
                 + expected
                 + ", "
                 + e.begin
-                + ") of the data buffer belong to no tensor (a hole before tensor '"
-                + e.key
-                + "')");
+                + ") of the data buffer belong to no tensor (a hole before tensor "
+                + quote(e.key)
+                + ")");
       }
       expected = e.end;
       previous = e;
@@ -442,9 +445,9 @@ public final class Safetensors {
       if (!e.dtype.readable()) {
         throw new SafetensorsException(
             name,
-            "tensor '"
-                + e.key
-                + "' has dtype "
+            "tensor "
+                + quote(e.key)
+                + " has dtype "
                 + e.dtype
                 + "; SparkConv reads F32, F64, C64, F16 and BF16 tensors only");
       }
@@ -453,9 +456,9 @@ public final class Safetensors {
         if (d > Integer.MAX_VALUE) {
           throw new SafetensorsException(
               name,
-              "tensor '"
-                  + e.key
-                  + "' shape "
+              "tensor "
+                  + quote(e.key)
+                  + " shape "
                   + Arrays.toString(e.shape)
                   + " has a dimension above SparkConv's limit of "
                   + Integer.MAX_VALUE);
@@ -465,9 +468,9 @@ public final class Safetensors {
       if (scalars > MAX_ARRAY) {
         throw new SafetensorsException(
             name,
-            "tensor '"
-                + e.key
-                + "' shape "
+            "tensor "
+                + quote(e.key)
+                + " shape "
                 + Arrays.toString(e.shape)
                 + " holds "
                 + scalars
@@ -565,6 +568,23 @@ public final class Safetensors {
     String text = node.toString();
     String kind = node.getNodeType().name().toLowerCase(Locale.ROOT);
     return kind + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
+  }
+
+  /**
+   * A key or value as messages show it: in single quotes, with control characters escaped so that a
+   * hostile key cannot break the one-line message.
+   */
+  static String quote(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('\'');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('\'').toString();
   }
 
   private static String oneLine(String s) {
@@ -766,7 +786,7 @@ public final class Safetensors {
             "tensor key '" + METADATA_KEY + "' is reserved for the file's metadata");
       }
       if (t == null) {
-        throw new IllegalArgumentException("tensor '" + key + "' is null");
+        throw new IllegalArgumentException("tensor " + quote(key) + " is null");
       }
       long bytes = (long) t.scalarCount() * (t.dtype() == DType.FLOAT64 ? 8 : 4);
       ObjectNode info = root.putObject(key);

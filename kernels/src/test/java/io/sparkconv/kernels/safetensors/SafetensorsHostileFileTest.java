@@ -67,6 +67,10 @@ class SafetensorsHostileFileTest {
             "bytes [8, 12) of the data buffer belong to no tensor (a hole before tensor 'b')"),
         Arguments.of("hole at the start", file("{\"a\":" + T + "[4,12]}}", 12), "bytes [0, 4)"),
         Arguments.of(
+            "key with a newline stays one line",
+            file("{\"a\\nb\":" + T + "[4,12]}}", 12),
+            "a hole before tensor 'a\\u000ab'"),
+        Arguments.of(
             "trailing bytes",
             file("{\"a\":" + T + "[0,8]}}", 11),
             "3 trailing bytes after the last tensor"),
