@@ -65,19 +65,26 @@ sc_java() {
   echo "$java"
 }
 
+# The first of the given paths that exists (a glob that matched nothing yields nothing).
+sc_first() {
+  local f
+  for f in "$@"; do [ -e "$f" ] && echo "$f" && return 0; done
+  return 0
+}
+
 # The application jar for spark-submit: the shaded one (no Spark inside), or $SPARKCONV_APP_JAR.
 sc_app_jar() {
   if [ -n "${SPARKCONV_APP_JAR:-}" ]; then
     echo "$SPARKCONV_APP_JAR"
   else
-    ls "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar 2>/dev/null | head -n 1 || true
+    sc_first "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar
   fi
 }
 
 # True when sources or poms changed since the application jar was built (e.g. after git pull).
 sc_stale() {
   local jar
-  jar="$(ls "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar 2>/dev/null | head -n 1 || true)"
+  jar="$(sc_first "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar)"
   [ -z "$jar" ] && return 0
   [ -d "$SC_ROOT/job/target/lib" ] || return 0
   [ -n "$(find "$SC_ROOT"/*/src/main "$SC_ROOT"/pom.xml "$SC_ROOT"/*/pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]
@@ -87,7 +94,7 @@ sc_stale() {
 # also when a source is newer than the jar.
 sc_ensure_built() {
   local need=0
-  if [ ! -d "$SC_ROOT/job/target/lib" ] || [ -z "$(ls "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar 2>/dev/null)" ]; then
+  if [ ! -d "$SC_ROOT/job/target/lib" ] || [ -z "$(sc_first "$SC_ROOT"/job/target/sparkconv-job-*-spark.jar)" ]; then
     need=1
   elif [ "${1:-}" = --if-stale ] && sc_stale; then
     need=1

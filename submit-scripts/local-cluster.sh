@@ -121,7 +121,7 @@ cmd_stop() {
     pid="${pid%/cwd}"
     case "$(readlink "$cwd" 2>/dev/null || true)" in
       "$DIR"/worker-*/app-*)
-        kill -KILL "$pid" 2>/dev/null && echo "stopped leftover executor (pid $pid)" >&2 || true ;;
+        if kill -KILL "$pid" 2>/dev/null; then echo "stopped leftover executor (pid $pid)" >&2; fi ;;
     esac
   done
   [ -e "$DIR/master.pid" ] && stop_pidfile "$DIR/master.pid"
@@ -240,7 +240,7 @@ cmd_start() {
   echo "web UI:  $uiurl" >&2
   echo "logs:    $DIR" >&2
   echo "submit:  submit-scripts/submit-standalone.sh $url --model M.json --input IN --output OUT" >&2
-  echo "stop:    submit-scripts/local-cluster.sh stop" >&2
+  echo "stop:    ${SPARKCONV_CLUSTER_DIR:+SPARKCONV_CLUSTER_DIR=$DIR }submit-scripts/local-cluster.sh stop" >&2
   echo "$url"
 }
 
