@@ -1,0 +1,140 @@
+package io.sparkconv.kernels.cpu;
+
+/**
+ * Plain-Java kernels: the fallback when {@code jdk.incubator.vector} is not enabled. Same tile
+ * shape and contracts as the Vector API kernels; the inner column loops are simple enough for the
+ * JIT's auto-vectorizer.
+ */
+final class ScalarKernels implements CpuKernels {
+  static final int MR = 8;
+  static final int NR = 32;
+  static final int NR_D = 16;
+
+  @Override
+  public String description() {
+    return "scalar";
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public int nrD() {
+    return NR_D;
+  }
+
+  @Override
+  public void gemmTile(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      float[] edge) {
+    // Accumulate in the edge buffer (an MR x NR tile, L1-resident), then write the valid part.
+    float[] t = edge;
+    for (int r = 0; r < MR; r++) {
+      float init = r < rows && !accumulate && bias != null ? bias[biasOff + r] : 0f;
+      for (int j = 0; j < NR; j++) {
+        t[r * NR + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int bk = bOff + k * NR;
+      for (int r = 0; r < MR; r++) {
+        float av = a[ak + r];
+        int tr = r * NR;
+        for (int j = 0; j < NR; j++) {
+          t[tr + j] += av * b[bk + j];
+        }
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(t, r * NR, c, cOff + r * ldc, cols);
+    }
+  }
+
+  @Override
+  public void gemmTileD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      double[] edge) {
+    double[] t = edge;
+    for (int r = 0; r < MR; r++) {
+      double init = r < rows && !accumulate && bias != null ? bias[biasOff + r] : 0.0;
+      for (int j = 0; j < NR_D; j++) {
+        t[r * NR_D + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int bk = bOff + k * NR_D;
+      for (int r = 0; r < MR; r++) {
+        double av = a[ak + r];
+        int tr = r * NR_D;
+        for (int j = 0; j < NR_D; j++) {
+          t[tr + j] += av * b[bk + j];
+        }
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(t, r * NR_D, c, cOff + r * ldc, cols);
+    }
+  }
+
+  @Override
+  public void depthwiseRow(
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] w,
+      int wOff,
+      int kh,
+      int kw,
+      int dh,
+      int dw,
+      float bias,
+      float[] y,
+      int yOff,
+      int count) {
+    for (int j = 0; j < count; j++) {
+      y[yOff + j] = bias;
+    }
+    for (int i = 0; i < kh; i++) {
+      for (int t = 0; t < kw; t++) {
+        float wv = w[wOff + i * kw + t];
+        int xs = xOff + i * dh * ldx + t * dw;
+        for (int j = 0; j < count; j++) {
+          y[yOff + j] += wv * x[xs + j];
+        }
+      }
+    }
+  }
+}
