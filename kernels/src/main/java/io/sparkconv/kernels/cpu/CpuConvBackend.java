@@ -101,14 +101,14 @@ public final class CpuConvBackend implements ConvBackend {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
       return new Plan(spec, lay, 1, (x, g) -> run32(x, g, dw::run));
     }
-    GemmConv gc = new GemmConv(kernels, lay, weight.floats(), b, threads);
+    OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run));
   }
 
   private ConvPlan doublePlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
     ConvLayout lay = ConvLayout.of(spec, 1);
     double[] b = bias == null ? null : bias.doubles().clone();
-    GemmConvD gc = new GemmConvD(kernels, lay, weight.doubles(), b, threads);
+    OffsetGemmConvD gc = new OffsetGemmConvD(kernels, lay, weight.doubles(), b, threads);
     return new Plan(
         spec,
         lay,
@@ -176,11 +176,11 @@ public final class CpuConvBackend implements ConvBackend {
         }
       }
     }
-    GemmConv gc = new GemmConv(kernels, lay, rw, rb, threads);
+    OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, rw, rb, threads);
     return new Plan(spec, lay, 2, (x, g) -> runComplex(gc, x, g, icg, ocg));
   }
 
-  private static Tensor runComplex(GemmConv gc, Tensor x, ConvGeometry g, int icg, int ocg) {
+  private static Tensor runComplex(OffsetGemmConv gc, Tensor x, ConvGeometry g, int icg, int ocg) {
     int grp = g.groups();
     int inPlane = g.inH() * g.inW();
     int outPlane = g.outH() * g.outW();

@@ -64,20 +64,51 @@ interface CpuKernels {
       double[] edge);
 
   /**
-   * One output row of a depthwise (one input channel per output channel) stride-1-in-width
-   * convolution over a zero-padded plane: {@code y[yOff + j] = bias + Σ_{i<kh, t<kw} w[wOff + i·kw
-   * + t] · x[xOff + i·dh·ldx + t·dw + j]} for {@code j < count}.
+   * A full MR × NR tile read straight from a (padded) input: {@code c[cOff + r·ldc + j] = bias[r] +
+   * Σ_{k<kc} a[aOff + k·MR + r] · x[xBase + offs[k] + j]} for every {@code r < MR, j < NR} (the
+   * caller's buffer has MR rows; rows at or past {@code rows} are computed from zero-padded weights
+   * and get no bias). {@code x} must hold every index read.
+   */
+  void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      float[] c,
+      int cOff,
+      int ldc);
+
+  /** The float64 twin of {@link #gemmTileShift}, NR = {@link #nrD()}. */
+  void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      double[] c,
+      int cOff,
+      int ldc);
+
+  /**
+   * One output row of a depthwise (one input channel per output channel) convolution, stride 1 in
+   * width, over a zero-padded plane: {@code y[yOff + j] = bias + Σ_t w[wOff + t] · x[xOff + taps[t]
+   * + j]} for {@code j < count}, taps in kernel order ({@code taps[t] = kh·dH·pitch + kw·dW}).
    */
   void depthwiseRow(
       float[] x,
       int xOff,
-      int ldx,
+      int[] taps,
       float[] w,
       int wOff,
-      int kh,
-      int kw,
-      int dh,
-      int dw,
       float bias,
       float[] y,
       int yOff,

@@ -43,7 +43,7 @@ final class DepthwiseConv {
     if (planes == 0 || g.outH() == 0 || g.outW() == 0) {
       return;
     }
-    int jobs = GemmConv.ceilDiv(planes, PLANES_PER_JOB);
+    int jobs = Ints.ceilDiv(planes, PLANES_PER_JOB);
     Parallel.run(
         threads,
         jobs,
@@ -87,11 +87,17 @@ final class DepthwiseConv {
     int wOff = oc * kh * kw;
     float b = bias == null ? 0f : bias[oc];
     int yPlane = pl * g.outH() * g.outW();
+    int[] taps = s.taps(kh * kw);
+    for (int i = 0; i < kh; i++) {
+      for (int t = 0; t < kw; t++) {
+        taps[i * kw + t] = i * g.dH() * pw + t * g.dW();
+      }
+    }
     for (int oh = 0; oh < g.outH(); oh++) {
       int xr = oh * g.sH() * pw;
       int yr = yPlane + oh * g.outW();
       if (g.sW() == 1) {
-        kern.depthwiseRow(p, xr, pw, weight, wOff, kh, kw, g.dH(), g.dW(), b, y, yr, g.outW());
+        kern.depthwiseRow(p, xr, taps, weight, wOff, b, y, yr, g.outW());
       } else {
         for (int ow = 0; ow < g.outW(); ow++) {
           float acc = b;

@@ -110,16 +110,80 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      float[] c,
+      int cOff,
+      int ldc) {
+    for (int r = 0; r < MR; r++) {
+      float init = r < rows && bias != null ? bias[biasOff + r] : 0f;
+      int cr = cOff + r * ldc;
+      for (int j = 0; j < NR; j++) {
+        c[cr + j] = init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int xk = xBase + offs[k];
+      for (int r = 0; r < MR; r++) {
+        float av = a[ak + r];
+        int cr = cOff + r * ldc;
+        for (int j = 0; j < NR; j++) {
+          c[cr + j] += av * x[xk + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      double[] c,
+      int cOff,
+      int ldc) {
+    for (int r = 0; r < MR; r++) {
+      double init = r < rows && bias != null ? bias[biasOff + r] : 0.0;
+      int cr = cOff + r * ldc;
+      for (int j = 0; j < NR_D; j++) {
+        c[cr + j] = init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int xk = xBase + offs[k];
+      for (int r = 0; r < MR; r++) {
+        double av = a[ak + r];
+        int cr = cOff + r * ldc;
+        for (int j = 0; j < NR_D; j++) {
+          c[cr + j] += av * x[xk + j];
+        }
+      }
+    }
+  }
+
+  @Override
   public void depthwiseRow(
       float[] x,
       int xOff,
-      int ldx,
+      int[] taps,
       float[] w,
       int wOff,
-      int kh,
-      int kw,
-      int dh,
-      int dw,
       float bias,
       float[] y,
       int yOff,
@@ -127,13 +191,11 @@ final class ScalarKernels implements CpuKernels {
     for (int j = 0; j < count; j++) {
       y[yOff + j] = bias;
     }
-    for (int i = 0; i < kh; i++) {
-      for (int t = 0; t < kw; t++) {
-        float wv = w[wOff + i * kw + t];
-        int xs = xOff + i * dh * ldx + t * dw;
-        for (int j = 0; j < count; j++) {
-          y[yOff + j] += wv * x[xs + j];
-        }
+    for (int t = 0; t < taps.length; t++) {
+      float wv = w[wOff + t];
+      int xs = xOff + taps[t];
+      for (int j = 0; j < count; j++) {
+        y[yOff + j] += wv * x[xs + j];
       }
     }
   }

@@ -7,12 +7,21 @@ package io.sparkconv.kernels.cpu;
  */
 final class Scratch {
   private float[] panel = new float[0];
+  private int[] taps = new int[0];
   private float[] tile = new float[0];
   private float[] plane = new float[0];
   private double[] panelD = new double[0];
   private double[] tileD = new double[0];
   final float[] edge = new float[1024];
   final double[] edgeD = new double[1024];
+
+  /** Exactly {@code size} ints (tap offset tables are iterated by length). */
+  int[] taps(int size) {
+    if (taps.length != size) {
+      taps = new int[size];
+    }
+    return taps;
+  }
 
   float[] panel(int size) {
     if (panel.length < size) {

@@ -2,7 +2,6 @@ package io.sparkconv.kernels.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,6 +41,7 @@ final class VectorKernels implements CpuKernels {
     return NR_D;
   }
 
+  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py 8 2
   @Override
   public void gemmTile(
       float[] a,
@@ -63,113 +63,115 @@ final class VectorKernels implements CpuKernels {
     int ld = ldc;
     boolean full = rows == MR && cols == NR;
     if (!full) {
-      // Partial tile: run the full register tile into the edge buffer, copy the valid part.
+      // Partial tile: run the full register tile on the edge buffer, copy the valid part back.
       out = edge;
       o = 0;
       ld = NR;
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(c, cOff + r * ldc, edge, r * NR, cols);
+      if (accumulate) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(c, cOff + r * ldc, edge, r * NR, cols);
+        }
       }
     }
-    FloatVector c00;
-    FloatVector c01;
-    FloatVector c10;
-    FloatVector c11;
-    FloatVector c20;
-    FloatVector c21;
-    FloatVector c30;
-    FloatVector c31;
-    FloatVector c40;
-    FloatVector c41;
-    FloatVector c50;
-    FloatVector c51;
-    FloatVector c60;
-    FloatVector c61;
-    FloatVector c70;
-    FloatVector c71;
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
     if (accumulate) {
-      c00 = FloatVector.fromArray(SF, out, o + 0 * ld);
-      c01 = FloatVector.fromArray(SF, out, o + 0 * ld + LEN);
-      c10 = FloatVector.fromArray(SF, out, o + 1 * ld);
-      c11 = FloatVector.fromArray(SF, out, o + 1 * ld + LEN);
-      c20 = FloatVector.fromArray(SF, out, o + 2 * ld);
-      c21 = FloatVector.fromArray(SF, out, o + 2 * ld + LEN);
-      c30 = FloatVector.fromArray(SF, out, o + 3 * ld);
-      c31 = FloatVector.fromArray(SF, out, o + 3 * ld + LEN);
-      c40 = FloatVector.fromArray(SF, out, o + 4 * ld);
-      c41 = FloatVector.fromArray(SF, out, o + 4 * ld + LEN);
-      c50 = FloatVector.fromArray(SF, out, o + 5 * ld);
-      c51 = FloatVector.fromArray(SF, out, o + 5 * ld + LEN);
-      c60 = FloatVector.fromArray(SF, out, o + 6 * ld);
-      c61 = FloatVector.fromArray(SF, out, o + 6 * ld + LEN);
-      c70 = FloatVector.fromArray(SF, out, o + 7 * ld);
-      c71 = FloatVector.fromArray(SF, out, o + 7 * ld + LEN);
+      c0_0 = FloatVector.fromArray(SF, out, o + 0 * ld + 0 * LEN);
+      c0_1 = FloatVector.fromArray(SF, out, o + 0 * ld + 1 * LEN);
+      c1_0 = FloatVector.fromArray(SF, out, o + 1 * ld + 0 * LEN);
+      c1_1 = FloatVector.fromArray(SF, out, o + 1 * ld + 1 * LEN);
+      c2_0 = FloatVector.fromArray(SF, out, o + 2 * ld + 0 * LEN);
+      c2_1 = FloatVector.fromArray(SF, out, o + 2 * ld + 1 * LEN);
+      c3_0 = FloatVector.fromArray(SF, out, o + 3 * ld + 0 * LEN);
+      c3_1 = FloatVector.fromArray(SF, out, o + 3 * ld + 1 * LEN);
+      c4_0 = FloatVector.fromArray(SF, out, o + 4 * ld + 0 * LEN);
+      c4_1 = FloatVector.fromArray(SF, out, o + 4 * ld + 1 * LEN);
+      c5_0 = FloatVector.fromArray(SF, out, o + 5 * ld + 0 * LEN);
+      c5_1 = FloatVector.fromArray(SF, out, o + 5 * ld + 1 * LEN);
+      c6_0 = FloatVector.fromArray(SF, out, o + 6 * ld + 0 * LEN);
+      c6_1 = FloatVector.fromArray(SF, out, o + 6 * ld + 1 * LEN);
+      c7_0 = FloatVector.fromArray(SF, out, o + 7 * ld + 0 * LEN);
+      c7_1 = FloatVector.fromArray(SF, out, o + 7 * ld + 1 * LEN);
     } else {
-      c00 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c01 = c00;
-      c10 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c11 = c10;
-      c20 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c21 = c20;
-      c30 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c31 = c30;
-      c40 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c41 = c40;
-      c50 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c51 = c50;
-      c60 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c61 = c60;
-      c70 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c71 = c70;
+      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
     }
     int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {
-      FloatVector b0 = FloatVector.fromArray(SF, b, bi);
-      FloatVector b1 = FloatVector.fromArray(SF, b, bi + LEN);
+      FloatVector b0 = FloatVector.fromArray(SF, b, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, b, bi + 1 * LEN);
       FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
-      c00 = a0.fma(b0, c00);
-      c01 = a0.fma(b1, c01);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
       FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
-      c10 = a1.fma(b0, c10);
-      c11 = a1.fma(b1, c11);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
       FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
-      c20 = a2.fma(b0, c20);
-      c21 = a2.fma(b1, c21);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
       FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
-      c30 = a3.fma(b0, c30);
-      c31 = a3.fma(b1, c31);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
       FloatVector a4 = FloatVector.broadcast(SF, a[ai + 4]);
-      c40 = a4.fma(b0, c40);
-      c41 = a4.fma(b1, c41);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
       FloatVector a5 = FloatVector.broadcast(SF, a[ai + 5]);
-      c50 = a5.fma(b0, c50);
-      c51 = a5.fma(b1, c51);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
       FloatVector a6 = FloatVector.broadcast(SF, a[ai + 6]);
-      c60 = a6.fma(b0, c60);
-      c61 = a6.fma(b1, c61);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
       FloatVector a7 = FloatVector.broadcast(SF, a[ai + 7]);
-      c70 = a7.fma(b0, c70);
-      c71 = a7.fma(b1, c71);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
       ai += MR;
       bi += NR;
     }
-    c00.intoArray(out, o + 0 * ld);
-    c01.intoArray(out, o + 0 * ld + LEN);
-    c10.intoArray(out, o + 1 * ld);
-    c11.intoArray(out, o + 1 * ld + LEN);
-    c20.intoArray(out, o + 2 * ld);
-    c21.intoArray(out, o + 2 * ld + LEN);
-    c30.intoArray(out, o + 3 * ld);
-    c31.intoArray(out, o + 3 * ld + LEN);
-    c40.intoArray(out, o + 4 * ld);
-    c41.intoArray(out, o + 4 * ld + LEN);
-    c50.intoArray(out, o + 5 * ld);
-    c51.intoArray(out, o + 5 * ld + LEN);
-    c60.intoArray(out, o + 6 * ld);
-    c61.intoArray(out, o + 6 * ld + LEN);
-    c70.intoArray(out, o + 7 * ld);
-    c71.intoArray(out, o + 7 * ld + LEN);
+    c0_0.intoArray(out, o + 0 * ld + 0 * LEN);
+    c0_1.intoArray(out, o + 0 * ld + 1 * LEN);
+    c1_0.intoArray(out, o + 1 * ld + 0 * LEN);
+    c1_1.intoArray(out, o + 1 * ld + 1 * LEN);
+    c2_0.intoArray(out, o + 2 * ld + 0 * LEN);
+    c2_1.intoArray(out, o + 2 * ld + 1 * LEN);
+    c3_0.intoArray(out, o + 3 * ld + 0 * LEN);
+    c3_1.intoArray(out, o + 3 * ld + 1 * LEN);
+    c4_0.intoArray(out, o + 4 * ld + 0 * LEN);
+    c4_1.intoArray(out, o + 4 * ld + 1 * LEN);
+    c5_0.intoArray(out, o + 5 * ld + 0 * LEN);
+    c5_1.intoArray(out, o + 5 * ld + 1 * LEN);
+    c6_0.intoArray(out, o + 6 * ld + 0 * LEN);
+    c6_1.intoArray(out, o + 6 * ld + 1 * LEN);
+    c7_0.intoArray(out, o + 7 * ld + 0 * LEN);
+    c7_1.intoArray(out, o + 7 * ld + 1 * LEN);
     if (!full) {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(edge, r * NR, c, cOff + r * ldc, cols);
@@ -198,113 +200,115 @@ final class VectorKernels implements CpuKernels {
     int ld = ldc;
     boolean full = rows == MR && cols == NR_D;
     if (!full) {
-      // Partial tile: run the full register tile into the edge buffer, copy the valid part.
+      // Partial tile: run the full register tile on the edge buffer, copy the valid part back.
       out = edge;
       o = 0;
       ld = NR_D;
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(c, cOff + r * ldc, edge, r * NR_D, cols);
+      if (accumulate) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(c, cOff + r * ldc, edge, r * NR_D, cols);
+        }
       }
     }
-    DoubleVector c00;
-    DoubleVector c01;
-    DoubleVector c10;
-    DoubleVector c11;
-    DoubleVector c20;
-    DoubleVector c21;
-    DoubleVector c30;
-    DoubleVector c31;
-    DoubleVector c40;
-    DoubleVector c41;
-    DoubleVector c50;
-    DoubleVector c51;
-    DoubleVector c60;
-    DoubleVector c61;
-    DoubleVector c70;
-    DoubleVector c71;
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    DoubleVector c4_0;
+    DoubleVector c4_1;
+    DoubleVector c5_0;
+    DoubleVector c5_1;
+    DoubleVector c6_0;
+    DoubleVector c6_1;
+    DoubleVector c7_0;
+    DoubleVector c7_1;
     if (accumulate) {
-      c00 = DoubleVector.fromArray(SD, out, o + 0 * ld);
-      c01 = DoubleVector.fromArray(SD, out, o + 0 * ld + LEND);
-      c10 = DoubleVector.fromArray(SD, out, o + 1 * ld);
-      c11 = DoubleVector.fromArray(SD, out, o + 1 * ld + LEND);
-      c20 = DoubleVector.fromArray(SD, out, o + 2 * ld);
-      c21 = DoubleVector.fromArray(SD, out, o + 2 * ld + LEND);
-      c30 = DoubleVector.fromArray(SD, out, o + 3 * ld);
-      c31 = DoubleVector.fromArray(SD, out, o + 3 * ld + LEND);
-      c40 = DoubleVector.fromArray(SD, out, o + 4 * ld);
-      c41 = DoubleVector.fromArray(SD, out, o + 4 * ld + LEND);
-      c50 = DoubleVector.fromArray(SD, out, o + 5 * ld);
-      c51 = DoubleVector.fromArray(SD, out, o + 5 * ld + LEND);
-      c60 = DoubleVector.fromArray(SD, out, o + 6 * ld);
-      c61 = DoubleVector.fromArray(SD, out, o + 6 * ld + LEND);
-      c70 = DoubleVector.fromArray(SD, out, o + 7 * ld);
-      c71 = DoubleVector.fromArray(SD, out, o + 7 * ld + LEND);
+      c0_0 = DoubleVector.fromArray(SD, out, o + 0 * ld + 0 * LEND);
+      c0_1 = DoubleVector.fromArray(SD, out, o + 0 * ld + 1 * LEND);
+      c1_0 = DoubleVector.fromArray(SD, out, o + 1 * ld + 0 * LEND);
+      c1_1 = DoubleVector.fromArray(SD, out, o + 1 * ld + 1 * LEND);
+      c2_0 = DoubleVector.fromArray(SD, out, o + 2 * ld + 0 * LEND);
+      c2_1 = DoubleVector.fromArray(SD, out, o + 2 * ld + 1 * LEND);
+      c3_0 = DoubleVector.fromArray(SD, out, o + 3 * ld + 0 * LEND);
+      c3_1 = DoubleVector.fromArray(SD, out, o + 3 * ld + 1 * LEND);
+      c4_0 = DoubleVector.fromArray(SD, out, o + 4 * ld + 0 * LEND);
+      c4_1 = DoubleVector.fromArray(SD, out, o + 4 * ld + 1 * LEND);
+      c5_0 = DoubleVector.fromArray(SD, out, o + 5 * ld + 0 * LEND);
+      c5_1 = DoubleVector.fromArray(SD, out, o + 5 * ld + 1 * LEND);
+      c6_0 = DoubleVector.fromArray(SD, out, o + 6 * ld + 0 * LEND);
+      c6_1 = DoubleVector.fromArray(SD, out, o + 6 * ld + 1 * LEND);
+      c7_0 = DoubleVector.fromArray(SD, out, o + 7 * ld + 0 * LEND);
+      c7_1 = DoubleVector.fromArray(SD, out, o + 7 * ld + 1 * LEND);
     } else {
-      c00 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c01 = c00;
-      c10 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c11 = c10;
-      c20 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c21 = c20;
-      c30 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c31 = c30;
-      c40 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c41 = c40;
-      c50 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c51 = c50;
-      c60 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c61 = c60;
-      c70 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c71 = c70;
+      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
     }
     int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {
-      DoubleVector b0 = DoubleVector.fromArray(SD, b, bi);
-      DoubleVector b1 = DoubleVector.fromArray(SD, b, bi + LEND);
+      DoubleVector b0 = DoubleVector.fromArray(SD, b, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, b, bi + 1 * LEND);
       DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
-      c00 = a0.fma(b0, c00);
-      c01 = a0.fma(b1, c01);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
       DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
-      c10 = a1.fma(b0, c10);
-      c11 = a1.fma(b1, c11);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
       DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
-      c20 = a2.fma(b0, c20);
-      c21 = a2.fma(b1, c21);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
       DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
-      c30 = a3.fma(b0, c30);
-      c31 = a3.fma(b1, c31);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
       DoubleVector a4 = DoubleVector.broadcast(SD, a[ai + 4]);
-      c40 = a4.fma(b0, c40);
-      c41 = a4.fma(b1, c41);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
       DoubleVector a5 = DoubleVector.broadcast(SD, a[ai + 5]);
-      c50 = a5.fma(b0, c50);
-      c51 = a5.fma(b1, c51);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
       DoubleVector a6 = DoubleVector.broadcast(SD, a[ai + 6]);
-      c60 = a6.fma(b0, c60);
-      c61 = a6.fma(b1, c61);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
       DoubleVector a7 = DoubleVector.broadcast(SD, a[ai + 7]);
-      c70 = a7.fma(b0, c70);
-      c71 = a7.fma(b1, c71);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
       ai += MR;
       bi += NR_D;
     }
-    c00.intoArray(out, o + 0 * ld);
-    c01.intoArray(out, o + 0 * ld + LEND);
-    c10.intoArray(out, o + 1 * ld);
-    c11.intoArray(out, o + 1 * ld + LEND);
-    c20.intoArray(out, o + 2 * ld);
-    c21.intoArray(out, o + 2 * ld + LEND);
-    c30.intoArray(out, o + 3 * ld);
-    c31.intoArray(out, o + 3 * ld + LEND);
-    c40.intoArray(out, o + 4 * ld);
-    c41.intoArray(out, o + 4 * ld + LEND);
-    c50.intoArray(out, o + 5 * ld);
-    c51.intoArray(out, o + 5 * ld + LEND);
-    c60.intoArray(out, o + 6 * ld);
-    c61.intoArray(out, o + 6 * ld + LEND);
-    c70.intoArray(out, o + 7 * ld);
-    c71.intoArray(out, o + 7 * ld + LEND);
+    c0_0.intoArray(out, o + 0 * ld + 0 * LEND);
+    c0_1.intoArray(out, o + 0 * ld + 1 * LEND);
+    c1_0.intoArray(out, o + 1 * ld + 0 * LEND);
+    c1_1.intoArray(out, o + 1 * ld + 1 * LEND);
+    c2_0.intoArray(out, o + 2 * ld + 0 * LEND);
+    c2_1.intoArray(out, o + 2 * ld + 1 * LEND);
+    c3_0.intoArray(out, o + 3 * ld + 0 * LEND);
+    c3_1.intoArray(out, o + 3 * ld + 1 * LEND);
+    c4_0.intoArray(out, o + 4 * ld + 0 * LEND);
+    c4_1.intoArray(out, o + 4 * ld + 1 * LEND);
+    c5_0.intoArray(out, o + 5 * ld + 0 * LEND);
+    c5_1.intoArray(out, o + 5 * ld + 1 * LEND);
+    c6_0.intoArray(out, o + 6 * ld + 0 * LEND);
+    c6_1.intoArray(out, o + 6 * ld + 1 * LEND);
+    c7_0.intoArray(out, o + 7 * ld + 0 * LEND);
+    c7_1.intoArray(out, o + 7 * ld + 1 * LEND);
     if (!full) {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(edge, r * NR_D, c, cOff + r * ldc, cols);
@@ -313,49 +317,228 @@ final class VectorKernels implements CpuKernels {
   }
 
   @Override
+  public void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      float[] c,
+      int cOff,
+      int ldc) {
+    FloatVector c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+    FloatVector c0_1 = c0_0;
+    FloatVector c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+    FloatVector c1_1 = c1_0;
+    FloatVector c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+    FloatVector c2_1 = c2_0;
+    FloatVector c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+    FloatVector c3_1 = c3_0;
+    FloatVector c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+    FloatVector c4_1 = c4_0;
+    FloatVector c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+    FloatVector c5_1 = c5_0;
+    FloatVector c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+    FloatVector c6_1 = c6_0;
+    FloatVector c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+    FloatVector c7_1 = c7_0;
+    int ai = aOff;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[k];
+      FloatVector b0 = FloatVector.fromArray(SF, x, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, x, bi + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      FloatVector a4 = FloatVector.broadcast(SF, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      FloatVector a5 = FloatVector.broadcast(SF, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      FloatVector a6 = FloatVector.broadcast(SF, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      FloatVector a7 = FloatVector.broadcast(SF, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEN);
+    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEN);
+    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEN);
+    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEN);
+    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEN);
+    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEN);
+    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEN);
+    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEN);
+    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEN);
+    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEN);
+    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEN);
+    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEN);
+    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEN);
+  }
+
+  @Override
+  public void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      double[] c,
+      int cOff,
+      int ldc) {
+    DoubleVector c0_0 =
+        DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+    DoubleVector c0_1 = c0_0;
+    DoubleVector c1_0 =
+        DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+    DoubleVector c1_1 = c1_0;
+    DoubleVector c2_0 =
+        DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+    DoubleVector c2_1 = c2_0;
+    DoubleVector c3_0 =
+        DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+    DoubleVector c3_1 = c3_0;
+    DoubleVector c4_0 =
+        DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+    DoubleVector c4_1 = c4_0;
+    DoubleVector c5_0 =
+        DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+    DoubleVector c5_1 = c5_0;
+    DoubleVector c6_0 =
+        DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+    DoubleVector c6_1 = c6_0;
+    DoubleVector c7_0 =
+        DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+    DoubleVector c7_1 = c7_0;
+    int ai = aOff;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[k];
+      DoubleVector b0 = DoubleVector.fromArray(SD, x, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, x, bi + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      DoubleVector a4 = DoubleVector.broadcast(SD, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      DoubleVector a5 = DoubleVector.broadcast(SD, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      DoubleVector a6 = DoubleVector.broadcast(SD, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      DoubleVector a7 = DoubleVector.broadcast(SD, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEND);
+    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEND);
+    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEND);
+    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEND);
+    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEND);
+    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEND);
+    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEND);
+    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEND);
+    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEND);
+    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEND);
+    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEND);
+    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEND);
+    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
+  }
+
+  // GENERATED-END
+
+  @Override
   public void depthwiseRow(
       float[] x,
       int xOff,
-      int ldx,
+      int[] taps,
       float[] w,
       int wOff,
-      int kh,
-      int kw,
-      int dh,
-      int dw,
       float bias,
       float[] y,
       int yOff,
       int count) {
+    int nt = taps.length;
     int j = 0;
-    // Two vectors per step: two independent FMA chains hide the FMA latency.
+    // Two vectors per step: two independent FMA chains hide the FMA latency. One flat loop over
+    // the taps keeps the accumulators in registers.
     for (; j + 2 * LEN <= count; j += 2 * LEN) {
       FloatVector acc0 = FloatVector.broadcast(SF, bias);
       FloatVector acc1 = acc0;
-      for (int i = 0; i < kh; i++) {
-        int xr = xOff + i * dh * ldx + j;
-        int wr = wOff + i * kw;
-        for (int t = 0; t < kw; t++) {
-          FloatVector wv = FloatVector.broadcast(SF, w[wr + t]);
-          acc0 = wv.fma(FloatVector.fromArray(SF, x, xr + t * dw), acc0);
-          acc1 = wv.fma(FloatVector.fromArray(SF, x, xr + t * dw + LEN), acc1);
-        }
+      int xb = xOff + j;
+      for (int t = 0; t < nt; t++) {
+        FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
+        int xi = xb + taps[t];
+        acc0 = wv.fma(FloatVector.fromArray(SF, x, xi), acc0);
+        acc1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), acc1);
       }
       acc0.intoArray(y, yOff + j);
       acc1.intoArray(y, yOff + j + LEN);
     }
-    for (; j < count; j += LEN) {
-      VectorMask<Float> m = SF.indexInRange(j, count);
-      FloatVector acc = FloatVector.broadcast(SF, bias);
-      for (int i = 0; i < kh; i++) {
-        int xr = xOff + i * dh * ldx + j;
-        int wr = wOff + i * kw;
-        for (int t = 0; t < kw; t++) {
-          FloatVector wv = FloatVector.broadcast(SF, w[wr + t]);
-          acc = wv.fma(FloatVector.fromArray(SF, x, xr + t * dw, m), acc);
-        }
+    if (j < count && count >= LEN) {
+      // Fewer than 2·LEN outputs left: at most two more vectors, the last one ending at count
+      // (overlapping outputs are recomputed to the same value; cheaper than masked loads, which
+      // Java 17 does not always intrinsify).
+      if (count - j > LEN) {
+        depthwiseVector(x, xOff + j, taps, w, wOff, bias, y, yOff + j);
       }
-      acc.intoArray(y, yOff + j, m);
+      depthwiseVector(x, xOff + count - LEN, taps, w, wOff, bias, y, yOff + count - LEN);
+    } else {
+      for (; j < count; j++) {
+        float acc = bias;
+        for (int t = 0; t < nt; t++) {
+          acc += w[wOff + t] * x[xOff + taps[t] + j];
+        }
+        y[yOff + j] = acc;
+      }
     }
+  }
+
+  private static void depthwiseVector(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float bias, float[] y, int yOff) {
+    FloatVector acc = FloatVector.broadcast(SF, bias);
+    for (int t = 0; t < taps.length; t++) {
+      acc =
+          FloatVector.broadcast(SF, w[wOff + t])
+              .fma(FloatVector.fromArray(SF, x, xOff + taps[t]), acc);
+    }
+    acc.intoArray(y, yOff);
   }
 }
