@@ -97,21 +97,32 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
       {t}[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       {t}[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       {t}[] c,
       int cOff,
       int ldc) {{
 ''')
     for r in range(MR):
-        L.append(f'    {T} c{r}_0 = {T}.broadcast({sp}, bias != null && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append('    if (accumulate) {\n')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = {T}.fromArray({sp}, c, cOff + {r} * ldc + {v} * {lenname});\n')
+    L.append('    } else {\n')
+    for r in range(MR):
+        L.append(f'      c{r}_0 = {T}.broadcast({sp}, bias != null && {r} < rows ? bias[biasOff + {r}] : 0);\n')
         for v in range(1, NV):
-            L.append(f'    {T} c{r}_{v} = c{r}_0;\n')
+            L.append(f'      c{r}_{v} = c{r}_0;\n')
+    L.append('    }\n')
     L.append(f'''    int ai = aOff;
     for (int k = 0; k < kc; k++) {{
-      int bi = xBase + offs[k];
+      int bi = xBase + offs[offOff + k];
 ''')
     for v in range(NV):
         L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')

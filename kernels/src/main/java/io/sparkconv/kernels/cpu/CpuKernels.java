@@ -64,10 +64,12 @@ interface CpuKernels {
       double[] edge);
 
   /**
-   * A full MR × NR tile read straight from a (padded) input: {@code c[cOff + r·ldc + j] = bias[r] +
-   * Σ_{k<kc} a[aOff + k·MR + r] · x[xBase + offs[k] + j]} for every {@code r < MR, j < NR} (the
-   * caller's buffer has MR rows; rows at or past {@code rows} are computed from zero-padded weights
-   * and get no bias). {@code x} must hold every index read.
+   * A full MR × NR tile read straight from a (padded) input: {@code c[cOff + r·ldc + j] (+)=
+   * bias[r] + Σ_{k<kc} a[aOff + k·MR + r] · x[xBase + offs[offOff + k] + j]} for every {@code r <
+   * MR, j < NR} (the caller's buffer has MR rows; rows at or past {@code rows} are computed from
+   * zero-padded weights and get no bias). {@code x} must hold every index read.
+   *
+   * @param accumulate add to c (later K blocks) instead of starting from the bias
    */
   void gemmTileShift(
       float[] a,
@@ -75,10 +77,12 @@ interface CpuKernels {
       float[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       float[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       float[] c,
       int cOff,
       int ldc);
@@ -90,10 +94,12 @@ interface CpuKernels {
       double[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       double[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       double[] c,
       int cOff,
       int ldc);

@@ -28,6 +28,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * phase.
  */
 final class OffsetGemmConv {
+  /**
+   * K steps per register-tile pass: the tile's input rows (KC vectors, from KC different channel
+   * planes whose addresses can alias in L1) and weights stay cached across the MR blocks.
+   */
+  static final int KC_DEFAULT = Integer.getInteger("sparkconv.cpu.kc", 256);
+
   /** Register-tile columns per job: enough to amortise the job, small enough to balance. */
   private static final int PANELS_PER_JOB = 8;
 
@@ -360,87 +366,99 @@ final class OffsetGemmConv {
     int rowLo = mb0 * mr;
     int rowHi = Math.min(ocg, mb1 * mr);
     int kLen = ph.kLen;
+    // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
+    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
     int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.ph * src.pw;
-    float[] c = sc.tile(mPad * nr);
+    int ldc = (p1 - p0) * nr;
+    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
     int ohw = g.outH() * g.outW();
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
-    for (int p = p0; p < p1; p++) {
-      int col0 = p * nr;
-      if (kLen == 0) {
-        for (int m = rowLo; m < rowHi; m++) {
-          Arrays.fill(c, m * nr, m * nr + nr, bias == null ? 0f : bias[grp * ocg + m]);
-        }
-      } else if (!src.direct || col0 + nr <= grid) {
+    // Reading the input in place, the last partial panel would pass the array's end: gather it.
+    boolean gatherLast = src.direct && p1 * nr > grid;
+    int pFull = gatherLast ? p1 - 1 : p1;
+    if (kLen == 0) {
+      for (int m = rowLo; m < rowHi; m++) {
+        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0f : bias[grp * ocg + m]);
+      }
+    }
+    // K blocks outermost: the weights of a block (MR·KC per row block) stay in L1 across the
+    // panels, and each panel's KC input rows stay in L1 across the row blocks.
+    for (int k0 = 0; k0 < kLen; k0 += kc) {
+      int kcl = Math.min(kc, kLen - k0);
+      for (int p = p0; p < pFull; p++) {
         for (int mb = mb0; mb < mb1; mb++) {
           kern.gemmTileShift(
               ph.packed,
-              (grp * mPad + mb * mr) * kLen,
+              (grp * mPad + mb * mr) * kLen + k0 * mr,
               s,
-              sBase + col0,
+              sBase + p * nr,
               offs,
-              kLen,
+              k0,
+              kcl,
               bias,
               grp * ocg + mb * mr,
               Math.min(mr, ocg - mb * mr),
+              k0 > 0,
               c,
-              mb * mr * nr,
-              nr);
-        }
-      } else {
-        // Last partial panel read in place: gather it so no read passes the input's end.
-        int valid = grid - col0;
-        float[] b = sc.panel(kLen * nr);
-        for (int k = 0; k < kLen; k++) {
-          int from = sBase + offs[k] + col0;
-          System.arraycopy(s, from, b, k * nr, valid);
-          Arrays.fill(b, k * nr + valid, k * nr + nr, 0f);
-        }
-        for (int mb = mb0; mb < mb1; mb++) {
-          kern.gemmTile(
-              ph.packed,
-              (grp * mPad + mb * mr) * kLen,
-              b,
-              0,
-              kLen,
-              bias,
-              grp * ocg + mb * mr,
-              false,
-              c,
-              mb * mr * nr,
-              nr,
-              Math.min(mr, ocg - mb * mr),
-              nr,
-              sc.edge);
+              mb * mr * ldc + (p - p0) * nr,
+              ldc);
         }
       }
-      // Store the valid grid positions of the tile.
-      int end = Math.min(grid, col0 + nr);
-      int qq = col0 / pw;
-      int cc = col0 - qq * pw;
-      int j = 0;
-      while (col0 + j < end) {
-        int seg = Math.min(end - col0 - j, pw - cc);
-        int valid = Math.max(0, Math.min(seg, r - cc));
-        if (valid > 0) {
-          int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
-          for (int m = rowLo; m < rowHi; m++) {
-            int from = m * nr + j;
-            int to = d + m * ohw;
-            if (osW == 1) {
-              System.arraycopy(c, from, y, to, valid);
-            } else {
-              for (int i = 0; i < valid; i++) {
-                y[to + i * osW] = c[from + i];
-              }
+    }
+    if (gatherLast && kLen > 0) {
+      int col0 = (p1 - 1) * nr;
+      int valid = grid - col0;
+      float[] b = sc.panel(kLen * nr);
+      for (int k = 0; k < kLen; k++) {
+        System.arraycopy(s, sBase + offs[k] + col0, b, k * nr, valid);
+        Arrays.fill(b, k * nr + valid, k * nr + nr, 0f);
+      }
+      for (int mb = mb0; mb < mb1; mb++) {
+        kern.gemmTile(
+            ph.packed,
+            (grp * mPad + mb * mr) * kLen,
+            b,
+            0,
+            kLen,
+            bias,
+            grp * ocg + mb * mr,
+            false,
+            c,
+            mb * mr * ldc + (p1 - 1 - p0) * nr,
+            ldc,
+            Math.min(mr, ocg - mb * mr),
+            nr,
+            sc.edge);
+      }
+    }
+    // Store the valid grid positions (columns r < R of each grid row).
+    int col0 = p0 * nr;
+    int end = Math.min(grid, p1 * nr);
+    int qq = col0 / pw;
+    int cc = col0 - qq * pw;
+    int j = 0;
+    while (col0 + j < end) {
+      int seg = Math.min(end - col0 - j, pw - cc);
+      int valid = Math.max(0, Math.min(seg, r - cc));
+      if (valid > 0) {
+        int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+        for (int m = rowLo; m < rowHi; m++) {
+          int from = m * ldc + j;
+          int to = d + m * ohw;
+          if (osW == 1) {
+            System.arraycopy(c, from, y, to, valid);
+          } else {
+            for (int i = 0; i < valid; i++) {
+              y[to + i * osW] = c[from + i];
             }
           }
         }
-        j += seg;
-        qq++;
-        cc = 0;
       }
+      j += seg;
+      qq++;
+      cc = 0;
     }
   }
 }

@@ -116,23 +116,25 @@ final class ScalarKernels implements CpuKernels {
       float[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       float[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       float[] c,
       int cOff,
       int ldc) {
     for (int r = 0; r < MR; r++) {
       float init = r < rows && bias != null ? bias[biasOff + r] : 0f;
       int cr = cOff + r * ldc;
-      for (int j = 0; j < NR; j++) {
+      for (int j = 0; j < NR && !accumulate; j++) {
         c[cr + j] = init;
       }
     }
     for (int k = 0; k < kc; k++) {
       int ak = aOff + k * MR;
-      int xk = xBase + offs[k];
+      int xk = xBase + offs[offOff + k];
       for (int r = 0; r < MR; r++) {
         float av = a[ak + r];
         int cr = cOff + r * ldc;
@@ -150,23 +152,25 @@ final class ScalarKernels implements CpuKernels {
       double[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       double[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       double[] c,
       int cOff,
       int ldc) {
     for (int r = 0; r < MR; r++) {
       double init = r < rows && bias != null ? bias[biasOff + r] : 0.0;
       int cr = cOff + r * ldc;
-      for (int j = 0; j < NR_D; j++) {
+      for (int j = 0; j < NR_D && !accumulate; j++) {
         c[cr + j] = init;
       }
     }
     for (int k = 0; k < kc; k++) {
       int ak = aOff + k * MR;
-      int xk = xBase + offs[k];
+      int xk = xBase + offs[offOff + k];
       for (int r = 0; r < MR; r++) {
         double av = a[ak + r];
         int cr = cOff + r * ldc;

@@ -323,32 +323,69 @@ final class VectorKernels implements CpuKernels {
       float[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       float[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       float[] c,
       int cOff,
       int ldc) {
-    FloatVector c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-    FloatVector c0_1 = c0_0;
-    FloatVector c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-    FloatVector c1_1 = c1_0;
-    FloatVector c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-    FloatVector c2_1 = c2_0;
-    FloatVector c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-    FloatVector c3_1 = c3_0;
-    FloatVector c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-    FloatVector c4_1 = c4_0;
-    FloatVector c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-    FloatVector c5_1 = c5_0;
-    FloatVector c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-    FloatVector c6_1 = c6_0;
-    FloatVector c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-    FloatVector c7_1 = c7_0;
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN);
+      c0_1 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN);
+      c1_0 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN);
+      c1_1 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN);
+      c2_0 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN);
+      c2_1 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN);
+      c3_0 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN);
+      c3_1 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN);
+      c4_0 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 0 * LEN);
+      c4_1 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 1 * LEN);
+      c5_0 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 0 * LEN);
+      c5_1 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 1 * LEN);
+      c6_0 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 0 * LEN);
+      c6_1 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 1 * LEN);
+      c7_0 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 0 * LEN);
+      c7_1 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 1 * LEN);
+    } else {
+      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
     int ai = aOff;
     for (int k = 0; k < kc; k++) {
-      int bi = xBase + offs[k];
+      int bi = xBase + offs[offOff + k];
       FloatVector b0 = FloatVector.fromArray(SF, x, bi + 0 * LEN);
       FloatVector b1 = FloatVector.fromArray(SF, x, bi + 1 * LEN);
       FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
@@ -402,40 +439,69 @@ final class VectorKernels implements CpuKernels {
       double[] x,
       int xBase,
       int[] offs,
+      int offOff,
       int kc,
       double[] bias,
       int biasOff,
       int rows,
+      boolean accumulate,
       double[] c,
       int cOff,
       int ldc) {
-    DoubleVector c0_0 =
-        DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-    DoubleVector c0_1 = c0_0;
-    DoubleVector c1_0 =
-        DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-    DoubleVector c1_1 = c1_0;
-    DoubleVector c2_0 =
-        DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-    DoubleVector c2_1 = c2_0;
-    DoubleVector c3_0 =
-        DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-    DoubleVector c3_1 = c3_0;
-    DoubleVector c4_0 =
-        DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-    DoubleVector c4_1 = c4_0;
-    DoubleVector c5_0 =
-        DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-    DoubleVector c5_1 = c5_0;
-    DoubleVector c6_0 =
-        DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-    DoubleVector c6_1 = c6_0;
-    DoubleVector c7_0 =
-        DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-    DoubleVector c7_1 = c7_0;
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    DoubleVector c4_0;
+    DoubleVector c4_1;
+    DoubleVector c5_0;
+    DoubleVector c5_1;
+    DoubleVector c6_0;
+    DoubleVector c6_1;
+    DoubleVector c7_0;
+    DoubleVector c7_1;
+    if (accumulate) {
+      c0_0 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND);
+      c0_1 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND);
+      c1_0 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND);
+      c1_1 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND);
+      c2_0 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND);
+      c2_1 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND);
+      c3_0 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND);
+      c3_1 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND);
+      c4_0 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 0 * LEND);
+      c4_1 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 1 * LEND);
+      c5_0 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 0 * LEND);
+      c5_1 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 1 * LEND);
+      c6_0 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 0 * LEND);
+      c6_1 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 1 * LEND);
+      c7_0 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 0 * LEND);
+      c7_1 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 1 * LEND);
+    } else {
+      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
     int ai = aOff;
     for (int k = 0; k < kc; k++) {
-      int bi = xBase + offs[k];
+      int bi = xBase + offs[offOff + k];
       DoubleVector b0 = DoubleVector.fromArray(SD, x, bi + 0 * LEND);
       DoubleVector b1 = DoubleVector.fromArray(SD, x, bi + 1 * LEND);
       DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
