@@ -105,18 +105,22 @@ interface CpuKernels {
       int ldc);
 
   /**
-   * One output row of a depthwise (one input channel per output channel) convolution, stride 1 in
-   * width, over a zero-padded plane: {@code y[yOff + j] = bias + Σ_t w[wOff + t] · x[xOff + taps[t]
-   * + j]} for {@code j < count}, taps in kernel order ({@code taps[t] = kh·dH·pitch + kw·dW}).
+   * {@code rows} output rows of a depthwise (one input channel per output channel) convolution,
+   * stride 1 in width, over a zero-padded plane: {@code y[yOff + r·yStep + j] = bias + Σ_t w[wOff +
+   * t] · x[xOff + r·xStep + taps[t] + j]} for {@code r < rows, j < count}, taps in kernel order
+   * ({@code taps[t] = kh·dH·pitch + kw·dW}, {@code xStep = sH·pitch}).
    */
-  void depthwiseRow(
+  void depthwiseRows(
       float[] x,
       int xOff,
+      int xStep,
       int[] taps,
       float[] w,
       int wOff,
       float bias,
       float[] y,
       int yOff,
+      int yStep,
+      int rows,
       int count);
 }

@@ -67,20 +67,29 @@ final class DepthwiseConv {
     int pw = (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
     float[] p = s.plane(ph * pw);
     int src = (img * lay.inC() + ic) * ih * iw;
+    // The halo is zeroed once per scratch and geometry; later planes only copy their interior.
+    long key =
+        ((long) ph * 65_537 + pw) * 65_537 * 65_537 + (long) g.padTop() * 65_537 + g.padLeft();
+    boolean zeroed = s.planeKey == key;
+    s.planeKey = key;
+    int lo = Math.min(pw, g.padLeft());
+    int hi = Math.max(lo, Math.min(pw, g.padLeft() + iw));
     for (int r = 0; r < ph; r++) {
       int sr = r - g.padTop();
       int d = r * pw;
       if (sr < 0 || sr >= ih) {
-        Arrays.fill(p, d, d + pw, 0f);
+        if (!zeroed) {
+          Arrays.fill(p, d, d + pw, 0f);
+        }
         continue;
       }
-      int lo = Math.min(pw, g.padLeft());
-      int hi = Math.max(lo, Math.min(pw, g.padLeft() + iw));
-      Arrays.fill(p, d, d + lo, 0f);
+      if (!zeroed) {
+        Arrays.fill(p, d, d + lo, 0f);
+        Arrays.fill(p, d + hi, d + pw, 0f);
+      }
       if (hi > lo) {
         System.arraycopy(x, src + sr * iw + lo - g.padLeft(), p, d + lo, hi - lo);
       }
-      Arrays.fill(p, d + hi, d + pw, 0f);
     }
     int kh = g.kH();
     int kw = g.kW();
@@ -93,22 +102,21 @@ final class DepthwiseConv {
         taps[i * kw + t] = i * g.dH() * pw + t * g.dW();
       }
     }
+    if (g.sW() == 1) {
+      kern.depthwiseRows(
+          p, 0, g.sH() * pw, taps, weight, wOff, b, y, yPlane, g.outW(), g.outH(), g.outW());
+      return;
+    }
     for (int oh = 0; oh < g.outH(); oh++) {
       int xr = oh * g.sH() * pw;
       int yr = yPlane + oh * g.outW();
-      if (g.sW() == 1) {
-        kern.depthwiseRow(p, xr, taps, weight, wOff, b, y, yr, g.outW());
-      } else {
-        for (int ow = 0; ow < g.outW(); ow++) {
-          float acc = b;
-          int xc = xr + ow * g.sW();
-          for (int i = 0; i < kh; i++) {
-            for (int t = 0; t < kw; t++) {
-              acc += weight[wOff + i * kw + t] * p[xc + i * g.dH() * pw + t * g.dW()];
-            }
-          }
-          y[yr + ow] = acc;
+      for (int ow = 0; ow < g.outW(); ow++) {
+        float acc = b;
+        int xc = xr + ow * g.sW();
+        for (int t = 0; t < taps.length; t++) {
+          acc += weight[wOff + t] * p[xc + taps[t]];
         }
+        y[yr + ow] = acc;
       }
     }
   }

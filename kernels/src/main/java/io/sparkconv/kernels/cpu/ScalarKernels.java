@@ -182,24 +182,31 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
-  public void depthwiseRow(
+  public void depthwiseRows(
       float[] x,
       int xOff,
+      int xStep,
       int[] taps,
       float[] w,
       int wOff,
       float bias,
       float[] y,
       int yOff,
+      int yStep,
+      int rows,
       int count) {
-    for (int j = 0; j < count; j++) {
-      y[yOff + j] = bias;
-    }
-    for (int t = 0; t < taps.length; t++) {
-      float wv = w[wOff + t];
-      int xs = xOff + taps[t];
+    for (int r = 0; r < rows; r++) {
+      int yr = yOff + r * yStep;
+      int xr = xOff + r * xStep;
       for (int j = 0; j < count; j++) {
-        y[yOff + j] += wv * x[xs + j];
+        y[yr + j] = bias;
+      }
+      for (int t = 0; t < taps.length; t++) {
+        float wv = w[wOff + t];
+        int xs = xr + taps[t];
+        for (int j = 0; j < count; j++) {
+          y[yr + j] += wv * x[xs + j];
+        }
       }
     }
   }

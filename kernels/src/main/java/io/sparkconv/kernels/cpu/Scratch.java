@@ -12,6 +12,10 @@ final class Scratch {
   private float[] plane = new float[0];
   private double[] panelD = new double[0];
   private double[] tileD = new double[0];
+
+  /** Layout of the zero halo last written to {@link #plane} (see DepthwiseConv). */
+  long planeKey = -1;
+
   final float[] edge = new float[1024];
   final double[] edgeD = new double[1024];
 
@@ -40,6 +44,7 @@ final class Scratch {
   float[] plane(int size) {
     if (plane.length < size) {
       plane = new float[size];
+      planeKey = -1;
     }
     return plane;
   }

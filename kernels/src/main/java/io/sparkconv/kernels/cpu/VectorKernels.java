@@ -551,7 +551,72 @@ final class VectorKernels implements CpuKernels {
   // GENERATED-END
 
   @Override
-  public void depthwiseRow(
+  public void depthwiseRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int yStep,
+      int rows,
+      int count) {
+    int r = 0;
+    if (count >= 2 * LEN) {
+      // Four rows × two vectors: eight independent FMA chains cover the FMA latency (one row's
+      // two chains alone leave the FMA unit idle most of the time).
+      for (; r + 4 <= rows; r += 4) {
+        int xr = xOff + r * xStep;
+        int yr = yOff + r * yStep;
+        for (int j = 0; ; ) {
+          FloatVector a0 = FloatVector.broadcast(SF, bias);
+          FloatVector a1 = a0;
+          FloatVector b0 = a0;
+          FloatVector b1 = a0;
+          FloatVector c0 = a0;
+          FloatVector c1 = a0;
+          FloatVector d0 = a0;
+          FloatVector d1 = a0;
+          int xb = xr + j;
+          for (int t = 0; t < taps.length; t++) {
+            FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
+            int xi = xb + taps[t];
+            a0 = wv.fma(FloatVector.fromArray(SF, x, xi), a0);
+            a1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), a1);
+            b0 = wv.fma(FloatVector.fromArray(SF, x, xi + xStep), b0);
+            b1 = wv.fma(FloatVector.fromArray(SF, x, xi + xStep + LEN), b1);
+            c0 = wv.fma(FloatVector.fromArray(SF, x, xi + 2 * xStep), c0);
+            c1 = wv.fma(FloatVector.fromArray(SF, x, xi + 2 * xStep + LEN), c1);
+            d0 = wv.fma(FloatVector.fromArray(SF, x, xi + 3 * xStep), d0);
+            d1 = wv.fma(FloatVector.fromArray(SF, x, xi + 3 * xStep + LEN), d1);
+          }
+          int yb = yr + j;
+          a0.intoArray(y, yb);
+          a1.intoArray(y, yb + LEN);
+          b0.intoArray(y, yb + yStep);
+          b1.intoArray(y, yb + yStep + LEN);
+          c0.intoArray(y, yb + 2 * yStep);
+          c1.intoArray(y, yb + 2 * yStep + LEN);
+          d0.intoArray(y, yb + 3 * yStep);
+          d1.intoArray(y, yb + 3 * yStep + LEN);
+          // The last step is moved back to end exactly at count: the overlap is recomputed to
+          // the same values, cheaper than masked loads, which Java 17 does not always intrinsify.
+          if (j + 2 * LEN >= count) {
+            break;
+          }
+          j = Math.min(j + 2 * LEN, count - 2 * LEN);
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      depthwiseRow(x, xOff + r * xStep, taps, w, wOff, bias, y, yOff + r * yStep, count);
+    }
+  }
+
+  private static void depthwiseRow(
       float[] x,
       int xOff,
       int[] taps,
@@ -562,32 +627,41 @@ final class VectorKernels implements CpuKernels {
       int yOff,
       int count) {
     int nt = taps.length;
-    int j = 0;
-    // Two vectors per step: two independent FMA chains hide the FMA latency. One flat loop over
-    // the taps keeps the accumulators in registers.
-    for (; j + 2 * LEN <= count; j += 2 * LEN) {
-      FloatVector acc0 = FloatVector.broadcast(SF, bias);
-      FloatVector acc1 = acc0;
-      int xb = xOff + j;
-      for (int t = 0; t < nt; t++) {
-        FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
-        int xi = xb + taps[t];
-        acc0 = wv.fma(FloatVector.fromArray(SF, x, xi), acc0);
-        acc1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), acc1);
+    if (count >= 2 * LEN) {
+      for (int j = 0; ; ) {
+        FloatVector acc0 = FloatVector.broadcast(SF, bias);
+        FloatVector acc1 = acc0;
+        int xb = xOff + j;
+        for (int t = 0; t < nt; t++) {
+          FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
+          int xi = xb + taps[t];
+          acc0 = wv.fma(FloatVector.fromArray(SF, x, xi), acc0);
+          acc1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), acc1);
+        }
+        acc0.intoArray(y, yOff + j);
+        acc1.intoArray(y, yOff + j + LEN);
+        if (j + 2 * LEN >= count) {
+          break;
+        }
+        j = Math.min(j + 2 * LEN, count - 2 * LEN);
       }
-      acc0.intoArray(y, yOff + j);
-      acc1.intoArray(y, yOff + j + LEN);
-    }
-    if (j < count && count >= LEN) {
-      // Fewer than 2·LEN outputs left: at most two more vectors, the last one ending at count
-      // (overlapping outputs are recomputed to the same value; cheaper than masked loads, which
-      // Java 17 does not always intrinsify).
-      if (count - j > LEN) {
-        depthwiseVector(x, xOff + j, taps, w, wOff, bias, y, yOff + j);
+    } else if (count >= LEN) {
+      for (int j = 0; ; ) {
+        FloatVector acc = FloatVector.broadcast(SF, bias);
+        int xb = xOff + j;
+        for (int t = 0; t < nt; t++) {
+          acc =
+              FloatVector.broadcast(SF, w[wOff + t])
+                  .fma(FloatVector.fromArray(SF, x, xb + taps[t]), acc);
+        }
+        acc.intoArray(y, yOff + j);
+        if (j + LEN >= count) {
+          break;
+        }
+        j = count - LEN;
       }
-      depthwiseVector(x, xOff + count - LEN, taps, w, wOff, bias, y, yOff + count - LEN);
     } else {
-      for (; j < count; j++) {
+      for (int j = 0; j < count; j++) {
         float acc = bias;
         for (int t = 0; t < nt; t++) {
           acc += w[wOff + t] * x[xOff + taps[t] + j];
@@ -595,16 +669,5 @@ final class VectorKernels implements CpuKernels {
         y[yOff + j] = acc;
       }
     }
-  }
-
-  private static void depthwiseVector(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float bias, float[] y, int yOff) {
-    FloatVector acc = FloatVector.broadcast(SF, bias);
-    for (int t = 0; t < taps.length; t++) {
-      acc =
-          FloatVector.broadcast(SF, w[wOff + t])
-              .fma(FloatVector.fromArray(SF, x, xOff + taps[t]), acc);
-    }
-    acc.intoArray(y, yOff);
   }
 }
