@@ -34,6 +34,9 @@ final class OffsetGemmConv {
    */
   static final int KC_DEFAULT = Integer.getInteger("sparkconv.cpu.kc", 256);
 
+  /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
+  static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
+
   /** Register-tile columns per job: enough to amortise the job, small enough to balance. */
   private static final int PANELS_PER_JOB = 8;
 
@@ -58,7 +61,18 @@ final class OffsetGemmConv {
   private record Phase(int rh, int rw, int[] eH, int[] eW, int kLen, float[] packed) {}
 
   /** Per-run sizes of the source buffer. */
-  private record Source(int top, int left, int ph, int pw, boolean direct) {}
+  private record Source(int top, int left, int ph, int pw, int stride, boolean direct) {}
+
+  /**
+   * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
+   * 64-byte lines: the K rows a tile reads (one per channel) then start in different L1 sets. A
+   * power-of-two-ish stride (a 56×56 plane is 12,544 bytes) maps them onto a few sets and every
+   * tile thrashes L1.
+   */
+  static int spreadStride(int size) {
+    int s = Ints.roundUp(size, 16);
+    return (s / 16) % 2 == 0 ? s + 16 : s;
+  }
 
   OffsetGemmConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
     this.kern = kern;
@@ -196,14 +210,17 @@ final class OffsetGemmConv {
     hNeed = Math.max(hNeed, g.inH() + top);
     wNeed = Math.max(wNeed, g.inW() + left);
     boolean direct =
-        uH == 1
+        !FORCE_COPY
+            && uH == 1
             && uW == 1
             && top == 0
             && left == 0
             && hNeed == g.inH()
             && wNeed == g.inW()
             && !anyWideTap;
-    return new Source(top, left, Ints.ceilDiv(hNeed, uH), Ints.ceilDiv(wNeed, uW), direct);
+    int ph = Ints.ceilDiv(hNeed, uH);
+    int pw = Ints.ceilDiv(wNeed, uW);
+    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct);
   }
 
   /**
@@ -218,7 +235,7 @@ final class OffsetGemmConv {
       return;
     }
     Source src = source(g);
-    int subPlane = src.ph * src.pw;
+    int subPlane = src.stride;
     int chanStride = uH * uW * subPlane;
     float[] s = x;
     if (!src.direct) {
@@ -302,7 +319,7 @@ final class OffsetGemmConv {
     int ih = g.inH();
     int iw = g.inW();
     int planes = g.n() * lay.inC();
-    int subPlane = src.ph * src.pw;
+    int subPlane = src.stride;
     Parallel.run(
         threads,
         Ints.ceilDiv(planes, 8),
@@ -368,7 +385,7 @@ final class OffsetGemmConv {
     int kLen = ph.kLen;
     // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
-    int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.ph * src.pw;
+    int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.stride;
     int ldc = (p1 - p0) * nr;
     float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
     int ohw = g.outH() * g.outW();
