@@ -565,6 +565,16 @@ final class VectorKernels implements CpuKernels {
       int rows,
       int count) {
     int r = 0;
+    if (count >= 2 * LEN
+        && taps.length == 9
+        && taps[1] == 1
+        && taps[3] == xStep
+        && taps[8] == 2 * xStep + 2) {
+      for (; r + 4 <= rows; r += 4) {
+        depthwise3x3Rows4(
+            x, xOff + r * xStep, xStep, w, wOff, bias, y, yOff + r * yStep, yStep, count);
+      }
+    }
     if (count >= 2 * LEN) {
       // Four rows × two vectors: eight independent FMA chains cover the FMA latency (one row's
       // two chains alone leave the FMA unit idle most of the time).
@@ -668,6 +678,166 @@ final class VectorKernels implements CpuKernels {
         }
         y[yOff + j] = acc;
       }
+    }
+  }
+
+  /**
+   * Depthwise 3×3, stride 1, dilation 1: four output rows × two vectors per step, the nine weights
+   * held in registers, and each input vector loaded once for the (up to) three output rows that use
+   * it: 36 loads per 72 FMAs instead of 72 (the generic path is load-bound).
+   */
+  private static void depthwise3x3Rows4(
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int ldy,
+      int count) {
+    FloatVector w0 = FloatVector.broadcast(SF, w[wOff + 0]);
+    FloatVector w1 = FloatVector.broadcast(SF, w[wOff + 1]);
+    FloatVector w2 = FloatVector.broadcast(SF, w[wOff + 2]);
+    FloatVector w3 = FloatVector.broadcast(SF, w[wOff + 3]);
+    FloatVector w4 = FloatVector.broadcast(SF, w[wOff + 4]);
+    FloatVector w5 = FloatVector.broadcast(SF, w[wOff + 5]);
+    FloatVector w6 = FloatVector.broadcast(SF, w[wOff + 6]);
+    FloatVector w7 = FloatVector.broadcast(SF, w[wOff + 7]);
+    FloatVector w8 = FloatVector.broadcast(SF, w[wOff + 8]);
+    FloatVector init = FloatVector.broadcast(SF, bias);
+    for (int j = 0; ; ) {
+      FloatVector a00 = init;
+      FloatVector a01 = init;
+      FloatVector a10 = init;
+      FloatVector a11 = init;
+      FloatVector a20 = init;
+      FloatVector a21 = init;
+      FloatVector a30 = init;
+      FloatVector a31 = init;
+      int xb = xOff + j;
+      FloatVector x0_00 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 0 + 0 * LEN);
+      FloatVector x1_00 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 0 + 1 * LEN);
+      a00 = w0.fma(x0_00, a00);
+      a01 = w0.fma(x1_00, a01);
+      FloatVector x0_01 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 1 + 0 * LEN);
+      FloatVector x1_01 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 1 + 1 * LEN);
+      a00 = w1.fma(x0_01, a00);
+      a01 = w1.fma(x1_01, a01);
+      FloatVector x0_02 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 2 + 0 * LEN);
+      FloatVector x1_02 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 2 + 1 * LEN);
+      a00 = w2.fma(x0_02, a00);
+      a01 = w2.fma(x1_02, a01);
+      FloatVector x0_10 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 0 + 0 * LEN);
+      FloatVector x1_10 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 0 + 1 * LEN);
+      a00 = w3.fma(x0_10, a00);
+      a01 = w3.fma(x1_10, a01);
+      a10 = w0.fma(x0_10, a10);
+      a11 = w0.fma(x1_10, a11);
+      FloatVector x0_11 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 1 + 0 * LEN);
+      FloatVector x1_11 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 1 + 1 * LEN);
+      a00 = w4.fma(x0_11, a00);
+      a01 = w4.fma(x1_11, a01);
+      a10 = w1.fma(x0_11, a10);
+      a11 = w1.fma(x1_11, a11);
+      FloatVector x0_12 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 2 + 0 * LEN);
+      FloatVector x1_12 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 2 + 1 * LEN);
+      a00 = w5.fma(x0_12, a00);
+      a01 = w5.fma(x1_12, a01);
+      a10 = w2.fma(x0_12, a10);
+      a11 = w2.fma(x1_12, a11);
+      FloatVector x0_20 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 0 + 0 * LEN);
+      FloatVector x1_20 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 0 + 1 * LEN);
+      a00 = w6.fma(x0_20, a00);
+      a01 = w6.fma(x1_20, a01);
+      a10 = w3.fma(x0_20, a10);
+      a11 = w3.fma(x1_20, a11);
+      a20 = w0.fma(x0_20, a20);
+      a21 = w0.fma(x1_20, a21);
+      FloatVector x0_21 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 1 + 0 * LEN);
+      FloatVector x1_21 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 1 + 1 * LEN);
+      a00 = w7.fma(x0_21, a00);
+      a01 = w7.fma(x1_21, a01);
+      a10 = w4.fma(x0_21, a10);
+      a11 = w4.fma(x1_21, a11);
+      a20 = w1.fma(x0_21, a20);
+      a21 = w1.fma(x1_21, a21);
+      FloatVector x0_22 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 2 + 0 * LEN);
+      FloatVector x1_22 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 2 + 1 * LEN);
+      a00 = w8.fma(x0_22, a00);
+      a01 = w8.fma(x1_22, a01);
+      a10 = w5.fma(x0_22, a10);
+      a11 = w5.fma(x1_22, a11);
+      a20 = w2.fma(x0_22, a20);
+      a21 = w2.fma(x1_22, a21);
+      FloatVector x0_30 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 0 + 0 * LEN);
+      FloatVector x1_30 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 0 + 1 * LEN);
+      a10 = w6.fma(x0_30, a10);
+      a11 = w6.fma(x1_30, a11);
+      a20 = w3.fma(x0_30, a20);
+      a21 = w3.fma(x1_30, a21);
+      a30 = w0.fma(x0_30, a30);
+      a31 = w0.fma(x1_30, a31);
+      FloatVector x0_31 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 1 + 0 * LEN);
+      FloatVector x1_31 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 1 + 1 * LEN);
+      a10 = w7.fma(x0_31, a10);
+      a11 = w7.fma(x1_31, a11);
+      a20 = w4.fma(x0_31, a20);
+      a21 = w4.fma(x1_31, a21);
+      a30 = w1.fma(x0_31, a30);
+      a31 = w1.fma(x1_31, a31);
+      FloatVector x0_32 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 2 + 0 * LEN);
+      FloatVector x1_32 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 2 + 1 * LEN);
+      a10 = w8.fma(x0_32, a10);
+      a11 = w8.fma(x1_32, a11);
+      a20 = w5.fma(x0_32, a20);
+      a21 = w5.fma(x1_32, a21);
+      a30 = w2.fma(x0_32, a30);
+      a31 = w2.fma(x1_32, a31);
+      FloatVector x0_40 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 0 + 0 * LEN);
+      FloatVector x1_40 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 0 + 1 * LEN);
+      a20 = w6.fma(x0_40, a20);
+      a21 = w6.fma(x1_40, a21);
+      a30 = w3.fma(x0_40, a30);
+      a31 = w3.fma(x1_40, a31);
+      FloatVector x0_41 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 1 + 0 * LEN);
+      FloatVector x1_41 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 1 + 1 * LEN);
+      a20 = w7.fma(x0_41, a20);
+      a21 = w7.fma(x1_41, a21);
+      a30 = w4.fma(x0_41, a30);
+      a31 = w4.fma(x1_41, a31);
+      FloatVector x0_42 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 2 + 0 * LEN);
+      FloatVector x1_42 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 2 + 1 * LEN);
+      a20 = w8.fma(x0_42, a20);
+      a21 = w8.fma(x1_42, a21);
+      a30 = w5.fma(x0_42, a30);
+      a31 = w5.fma(x1_42, a31);
+      FloatVector x0_50 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 0 + 0 * LEN);
+      FloatVector x1_50 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 0 + 1 * LEN);
+      a30 = w6.fma(x0_50, a30);
+      a31 = w6.fma(x1_50, a31);
+      FloatVector x0_51 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 1 + 0 * LEN);
+      FloatVector x1_51 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 1 + 1 * LEN);
+      a30 = w7.fma(x0_51, a30);
+      a31 = w7.fma(x1_51, a31);
+      FloatVector x0_52 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 2 + 0 * LEN);
+      FloatVector x1_52 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 2 + 1 * LEN);
+      a30 = w8.fma(x0_52, a30);
+      a31 = w8.fma(x1_52, a31);
+      int yb = yOff + j;
+      a00.intoArray(y, yb + 0 * ldy + 0 * LEN);
+      a01.intoArray(y, yb + 0 * ldy + 1 * LEN);
+      a10.intoArray(y, yb + 1 * ldy + 0 * LEN);
+      a11.intoArray(y, yb + 1 * ldy + 1 * LEN);
+      a20.intoArray(y, yb + 2 * ldy + 0 * LEN);
+      a21.intoArray(y, yb + 2 * ldy + 1 * LEN);
+      a30.intoArray(y, yb + 3 * ldy + 0 * LEN);
+      a31.intoArray(y, yb + 3 * ldy + 1 * LEN);
+      if (j + 2 * LEN >= count) {
+        break;
+      }
+      j = Math.min(j + 2 * LEN, count - 2 * LEN);
     }
   }
 }
