@@ -24,6 +24,9 @@ public final class CpuConvBackend implements ConvBackend {
   public static final String VECTOR_NAME = "cpu-vector";
   public static final String SCALAR_NAME = "cpu-scalar";
 
+  /** Benchmarking switch: run 3×3 stride-1 layers as implicit GEMM instead of Winograd. */
+  static final boolean NO_WINOGRAD = Boolean.getBoolean("sparkconv.cpu.noWinograd");
+
   private final CpuKernels kernels;
   private final String name;
 
@@ -100,6 +103,10 @@ public final class CpuConvBackend implements ConvBackend {
     if (DepthwiseConv.applies(lay)) {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
       return new Plan(spec, lay, 1, (x, g) -> run32(x, g, dw::run));
+    }
+    if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
+      WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
+      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, wc::run));
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run));

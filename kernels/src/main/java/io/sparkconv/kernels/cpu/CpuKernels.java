@@ -123,4 +123,17 @@ interface CpuKernels {
       int yStep,
       int rows,
       int count);
+
+  /**
+   * Winograd F(2×2, 3×3) input transform of NR tiles at once (tile = lane): {@code d[e] = s[base +
+   * off[e] + j]} for the 16 elements e = 4·row + col of each tile's 4×4 patch, {@code V = Bᵀ d B},
+   * stored as {@code v[vOff + ξ·vStride + j]} for ξ < 16, j < NR.
+   */
+  void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(2×2, 3×3) output transform of NR tiles: {@code Y = Aᵀ M A + bias} with {@code M[ξ] =
+   * m[mOff + ξ·mStride + j]}; the 2×2 outputs go to {@code out[outOff + (2·a + b)·NR + j]}.
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
 }

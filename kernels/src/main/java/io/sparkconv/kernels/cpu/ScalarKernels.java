@@ -210,4 +210,53 @@ final class ScalarKernels implements CpuKernels {
       }
     }
   }
+
+  @Override
+  public void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[16];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 16; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      for (int c = 0; c < 4; c++) {
+        float t0 = d[c] - d[8 + c];
+        float t1 = d[4 + c] + d[8 + c];
+        float t2 = d[8 + c] - d[4 + c];
+        float t3 = d[4 + c] - d[12 + c];
+        d[c] = t0;
+        d[4 + c] = t1;
+        d[8 + c] = t2;
+        d[12 + c] = t3;
+      }
+      for (int i = 0; i < 4; i++) {
+        int r = 4 * i;
+        v[vOff + (r) * vStride + j] = d[r] - d[r + 2];
+        v[vOff + (r + 1) * vStride + j] = d[r + 1] + d[r + 2];
+        v[vOff + (r + 2) * vStride + j] = d[r + 2] - d[r + 1];
+        v[vOff + (r + 3) * vStride + j] = d[r + 1] - d[r + 3];
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutput(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[16];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 16; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      for (int c = 0; c < 4; c++) {
+        float s0 = q[c] + q[4 + c] + q[8 + c];
+        float s1 = q[4 + c] - q[8 + c] - q[12 + c];
+        q[c] = s0;
+        q[4 + c] = s1;
+      }
+      for (int a = 0; a < 2; a++) {
+        int r = 4 * a;
+        out[outOff + (2 * a) * NR + j] = bias + q[r] + q[r + 1] + q[r + 2];
+        out[outOff + (2 * a + 1) * NR + j] = bias + q[r + 1] - q[r + 2] - q[r + 3];
+      }
+    }
+  }
 }

@@ -840,4 +840,98 @@ final class VectorKernels implements CpuKernels {
       j = Math.min(j + 2 * LEN, count - 2 * LEN);
     }
   }
+
+  @Override
+  public void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0]);
+      FloatVector d1 = FloatVector.fromArray(SF, s, b + off[1]);
+      FloatVector d2 = FloatVector.fromArray(SF, s, b + off[2]);
+      FloatVector d3 = FloatVector.fromArray(SF, s, b + off[3]);
+      FloatVector d4 = FloatVector.fromArray(SF, s, b + off[4]);
+      FloatVector d5 = FloatVector.fromArray(SF, s, b + off[5]);
+      FloatVector d6 = FloatVector.fromArray(SF, s, b + off[6]);
+      FloatVector d7 = FloatVector.fromArray(SF, s, b + off[7]);
+      FloatVector d8 = FloatVector.fromArray(SF, s, b + off[8]);
+      FloatVector d9 = FloatVector.fromArray(SF, s, b + off[9]);
+      FloatVector d10 = FloatVector.fromArray(SF, s, b + off[10]);
+      FloatVector d11 = FloatVector.fromArray(SF, s, b + off[11]);
+      FloatVector d12 = FloatVector.fromArray(SF, s, b + off[12]);
+      FloatVector d13 = FloatVector.fromArray(SF, s, b + off[13]);
+      FloatVector d14 = FloatVector.fromArray(SF, s, b + off[14]);
+      FloatVector d15 = FloatVector.fromArray(SF, s, b + off[15]);
+      FloatVector t00 = d0.sub(d8);
+      FloatVector t10 = d4.add(d8);
+      FloatVector t20 = d8.sub(d4);
+      FloatVector t30 = d4.sub(d12);
+      FloatVector t01 = d1.sub(d9);
+      FloatVector t11 = d5.add(d9);
+      FloatVector t21 = d9.sub(d5);
+      FloatVector t31 = d5.sub(d13);
+      FloatVector t02 = d2.sub(d10);
+      FloatVector t12 = d6.add(d10);
+      FloatVector t22 = d10.sub(d6);
+      FloatVector t32 = d6.sub(d14);
+      FloatVector t03 = d3.sub(d11);
+      FloatVector t13 = d7.add(d11);
+      FloatVector t23 = d11.sub(d7);
+      FloatVector t33 = d7.sub(d15);
+      int o = vOff + h;
+      t00.sub(t02).intoArray(v, o + 0 * vStride);
+      t01.add(t02).intoArray(v, o + 1 * vStride);
+      t02.sub(t01).intoArray(v, o + 2 * vStride);
+      t01.sub(t03).intoArray(v, o + 3 * vStride);
+      t10.sub(t12).intoArray(v, o + 4 * vStride);
+      t11.add(t12).intoArray(v, o + 5 * vStride);
+      t12.sub(t11).intoArray(v, o + 6 * vStride);
+      t11.sub(t13).intoArray(v, o + 7 * vStride);
+      t20.sub(t22).intoArray(v, o + 8 * vStride);
+      t21.add(t22).intoArray(v, o + 9 * vStride);
+      t22.sub(t21).intoArray(v, o + 10 * vStride);
+      t21.sub(t23).intoArray(v, o + 11 * vStride);
+      t30.sub(t32).intoArray(v, o + 12 * vStride);
+      t31.add(t32).intoArray(v, o + 13 * vStride);
+      t32.sub(t31).intoArray(v, o + 14 * vStride);
+      t31.sub(t33).intoArray(v, o + 15 * vStride);
+    }
+  }
+
+  @Override
+  public void winogradOutput(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    FloatVector bv = FloatVector.broadcast(SF, bias);
+    for (int h = 0; h < NR; h += LEN) {
+      int b = mOff + h;
+      FloatVector q0 = FloatVector.fromArray(SF, m, b + 0 * mStride);
+      FloatVector q1 = FloatVector.fromArray(SF, m, b + 1 * mStride);
+      FloatVector q2 = FloatVector.fromArray(SF, m, b + 2 * mStride);
+      FloatVector q3 = FloatVector.fromArray(SF, m, b + 3 * mStride);
+      FloatVector q4 = FloatVector.fromArray(SF, m, b + 4 * mStride);
+      FloatVector q5 = FloatVector.fromArray(SF, m, b + 5 * mStride);
+      FloatVector q6 = FloatVector.fromArray(SF, m, b + 6 * mStride);
+      FloatVector q7 = FloatVector.fromArray(SF, m, b + 7 * mStride);
+      FloatVector q8 = FloatVector.fromArray(SF, m, b + 8 * mStride);
+      FloatVector q9 = FloatVector.fromArray(SF, m, b + 9 * mStride);
+      FloatVector q10 = FloatVector.fromArray(SF, m, b + 10 * mStride);
+      FloatVector q11 = FloatVector.fromArray(SF, m, b + 11 * mStride);
+      FloatVector q12 = FloatVector.fromArray(SF, m, b + 12 * mStride);
+      FloatVector q13 = FloatVector.fromArray(SF, m, b + 13 * mStride);
+      FloatVector q14 = FloatVector.fromArray(SF, m, b + 14 * mStride);
+      FloatVector q15 = FloatVector.fromArray(SF, m, b + 15 * mStride);
+      FloatVector s00 = q0.add(q4).add(q8);
+      FloatVector s10 = q4.sub(q8).sub(q12);
+      FloatVector s01 = q1.add(q5).add(q9);
+      FloatVector s11 = q5.sub(q9).sub(q13);
+      FloatVector s02 = q2.add(q6).add(q10);
+      FloatVector s12 = q6.sub(q10).sub(q14);
+      FloatVector s03 = q3.add(q7).add(q11);
+      FloatVector s13 = q7.sub(q11).sub(q15);
+      int o = outOff + h;
+      bv.add(s00).add(s01).add(s02).intoArray(out, o + 0 * NR);
+      bv.add(s01).sub(s02).sub(s03).intoArray(out, o + 1 * NR);
+      bv.add(s10).add(s11).add(s12).intoArray(out, o + 2 * NR);
+      bv.add(s11).sub(s12).sub(s13).intoArray(out, o + 3 * NR);
+    }
+  }
 }

@@ -63,6 +63,10 @@ class CpuConvBackendTest {
     c.add(new Case(conv(300, 9, 1, 1).bias(false).build(), new int[] {1, 300, 4, 5})); // K > KC
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
+    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group): odd sizes, groups.
+    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
+    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, 7, 6}));
+    c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
         new Case(
