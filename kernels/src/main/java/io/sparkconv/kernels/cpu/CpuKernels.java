@@ -136,4 +136,18 @@ interface CpuKernels {
    * m[mOff + ξ·mStride + j]}; the 2×2 outputs go to {@code out[outOff + (2·a + b)·NR + j]}.
    */
   void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
+   * Winograd F(2×2, 2×2) input transform of NR tiles: 3×3 patches {@code d[e] = s[base + off[e] +
+   * j]}, {@code V = Bᵀ d B} with {@code Bᵀ = [[1, −1, 0], [0, 1, 0], [0, −1, 1]]}, stored as {@code
+   * v[vOff + ξ·vStride + j]} for ξ < 9.
+   */
+  void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(2×2, 2×2) output transform of NR tiles, {@code Aᵀ = [[1, 1, 0], [0, 1, 1]]}: {@code
+   * Y = Aᵀ M A + bias} with {@code M[ξ] = m[mOff + ξ·mStride + j]} (ξ < 9); outputs to {@code
+   * out[outOff + (2·a + b)·NR + j]}.
+   */
+  void winograd22Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
 }

@@ -259,4 +259,46 @@ final class ScalarKernels implements CpuKernels {
       }
     }
   }
+
+  @Override
+  public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[9];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 9; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      for (int c = 0; c < 3; c++) {
+        d[c] = d[c] - d[3 + c];
+        d[6 + c] = d[6 + c] - d[3 + c];
+      }
+      for (int i = 0; i < 3; i++) {
+        int r = 3 * i;
+        v[vOff + r * vStride + j] = d[r] - d[r + 1];
+        v[vOff + (r + 1) * vStride + j] = d[r + 1];
+        v[vOff + (r + 2) * vStride + j] = d[r + 2] - d[r + 1];
+      }
+    }
+  }
+
+  @Override
+  public void winograd22Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[9];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 9; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      for (int c = 0; c < 3; c++) {
+        float s0 = q[c] + q[3 + c];
+        float s1 = q[3 + c] + q[6 + c];
+        q[c] = s0;
+        q[3 + c] = s1;
+      }
+      for (int a = 0; a < 2; a++) {
+        int r = 3 * a;
+        out[outOff + (2 * a) * NR + j] = bias + q[r] + q[r + 1];
+        out[outOff + (2 * a + 1) * NR + j] = bias + q[r + 1] + q[r + 2];
+      }
+    }
+  }
 }

@@ -934,4 +934,68 @@ final class VectorKernels implements CpuKernels {
       bv.add(s11).sub(s12).sub(s13).intoArray(out, o + 3 * NR);
     }
   }
+
+  @Override
+  public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0]);
+      FloatVector d1 = FloatVector.fromArray(SF, s, b + off[1]);
+      FloatVector d2 = FloatVector.fromArray(SF, s, b + off[2]);
+      FloatVector d3 = FloatVector.fromArray(SF, s, b + off[3]);
+      FloatVector d4 = FloatVector.fromArray(SF, s, b + off[4]);
+      FloatVector d5 = FloatVector.fromArray(SF, s, b + off[5]);
+      FloatVector d6 = FloatVector.fromArray(SF, s, b + off[6]);
+      FloatVector d7 = FloatVector.fromArray(SF, s, b + off[7]);
+      FloatVector d8 = FloatVector.fromArray(SF, s, b + off[8]);
+      FloatVector t00 = d0.sub(d3);
+      FloatVector t10 = d3;
+      FloatVector t20 = d6.sub(d3);
+      FloatVector t01 = d1.sub(d4);
+      FloatVector t11 = d4;
+      FloatVector t21 = d7.sub(d4);
+      FloatVector t02 = d2.sub(d5);
+      FloatVector t12 = d5;
+      FloatVector t22 = d8.sub(d5);
+      int o = vOff + h;
+      t00.sub(t01).intoArray(v, o + 0 * vStride);
+      t01.intoArray(v, o + 1 * vStride);
+      t02.sub(t01).intoArray(v, o + 2 * vStride);
+      t10.sub(t11).intoArray(v, o + 3 * vStride);
+      t11.intoArray(v, o + 4 * vStride);
+      t12.sub(t11).intoArray(v, o + 5 * vStride);
+      t20.sub(t21).intoArray(v, o + 6 * vStride);
+      t21.intoArray(v, o + 7 * vStride);
+      t22.sub(t21).intoArray(v, o + 8 * vStride);
+    }
+  }
+
+  @Override
+  public void winograd22Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    FloatVector bv = FloatVector.broadcast(SF, bias);
+    for (int h = 0; h < NR; h += LEN) {
+      int b = mOff + h;
+      FloatVector q0 = FloatVector.fromArray(SF, m, b + 0 * mStride);
+      FloatVector q1 = FloatVector.fromArray(SF, m, b + 1 * mStride);
+      FloatVector q2 = FloatVector.fromArray(SF, m, b + 2 * mStride);
+      FloatVector q3 = FloatVector.fromArray(SF, m, b + 3 * mStride);
+      FloatVector q4 = FloatVector.fromArray(SF, m, b + 4 * mStride);
+      FloatVector q5 = FloatVector.fromArray(SF, m, b + 5 * mStride);
+      FloatVector q6 = FloatVector.fromArray(SF, m, b + 6 * mStride);
+      FloatVector q7 = FloatVector.fromArray(SF, m, b + 7 * mStride);
+      FloatVector q8 = FloatVector.fromArray(SF, m, b + 8 * mStride);
+      FloatVector s00 = q0.add(q3);
+      FloatVector s10 = q3.add(q6);
+      FloatVector s01 = q1.add(q4);
+      FloatVector s11 = q4.add(q7);
+      FloatVector s02 = q2.add(q5);
+      FloatVector s12 = q5.add(q8);
+      int o = outOff + h;
+      bv.add(s00).add(s01).intoArray(out, o + 0 * NR);
+      bv.add(s01).add(s02).intoArray(out, o + 1 * NR);
+      bv.add(s10).add(s11).intoArray(out, o + 2 * NR);
+      bv.add(s11).add(s12).intoArray(out, o + 3 * NR);
+    }
+  }
 }

@@ -5,21 +5,30 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Conv2d 3×3, stride 1, dilation 1 by Winograd F(2×2, 3×3): each 2×2 output tile costs 16
- * multiply-adds per (input, output) channel pair instead of 36, so these layers run 2.25× fewer
- * GEMM FLOPs; the error stays within a few float32 ulps of the direct sum (the transforms only add,
- * subtract and halve).
+ * Winograd convolutions with 2×2 output tiles, batched as GEMMs over the transform elements:
  *
- * <p>Layout: the padded input is split into its four stride-2 phases (sub-plane {@code (a, b)}
+ * <ul>
+ *   <li>Conv2d 3×3, stride 1, dilation 1 by F(2×2, 3×3): 16 multiply-adds per tile and channel pair
+ *       instead of 36 (2.25× fewer GEMM FLOPs);
+ *   <li>ConvTranspose2d 4×4, stride 2, dilation 1 (the usual 2× upsampling): in gather form each of
+ *       its four output phases is a stride-1 correlation with a 2×2 sub-kernel, run by F(2×2, 2×2):
+ *       9 instead of 16 (1.78× fewer).
+ * </ul>
+ *
+ * <p>The transforms only add, subtract and halve, so results stay within a few float32 ulps of the
+ * direct sums (and are exact on small integers).
+ *
+ * <p>Layout: the zero-padded input is split into its four stride-2 phases (sub-plane {@code (a, b)}
  * holds rows {@code a, a+2, ...}, columns {@code b, b+2, ...}), so element {@code (r, c)} of the
- * 4×4 patches of consecutive tiles along a tile row is one contiguous vector; tiles are numbered on
- * a grid of the sub-plane pitch PW (columns past the last tile are garbage, as in {@link
- * OffsetGemmConv}). Per job (image, group, NR-tile panels): input transform of a K block into
- * {@code V[16][kc][NR]}, 16 GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the packed register tile, then the
- * output transform adds the bias and writes the valid 2×2 outputs.
+ * patches of consecutive tiles along a tile row is one contiguous vector; tiles are numbered on a
+ * grid of the sub-plane pitch PW (columns past the last tile are garbage, as in {@link
+ * OffsetGemmConv}). Per job (image, group, phase, NR-tile panels): input transform of a K block
+ * into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the packed register tile, then
+ * the output transform adds the bias and writes the valid 2×2 outputs.
  *
- * <p>Glossary: ξ transform element (16), U transformed weights, V transformed input tiles, M
- * products; tH×tW tiles; MR×NR register tile.
+ * <p>Glossary: E transform elements (16 or 9), T patch size (4 or 3), ξ element, U transformed
+ * weights, V transformed input tiles, M products; (rh, rw) output phase, e0 input offset of its
+ * first tap; tH×tW tiles; MR×NR register tile.
  */
 final class WinogradConv {
   private static final int PANELS_PER_JOB = 4;
@@ -32,32 +41,40 @@ final class WinogradConv {
   private final float[] bias;
   private final int threads;
   private final int mPad;
-
-  /** U[ξ][group][mb][icg][MR]. */
-  private final float[] u;
+  private final boolean f23;
+  private final int elems;
+  private final int patch;
+  private final Phase[] phases;
 
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
 
   /**
-   * Whether Winograd applies and pays: 3×3, stride 1, dilation 1, enough channels per group (at 32
-   * input channels it only breaks even with the implicit GEMM here; at 48 it is 1.3× faster).
+   * One output phase: outputs {@code oh = rh + osH·q}; input row of patch row r for tile row ty:
+   * {@code 2·ty + e0H + r} (before the halo). U is {@code [ξ][group][mb][icg][MR]}.
+   */
+  private record Phase(int rh, int rw, int e0H, int e0W, float[] u) {}
+
+  /**
+   * Whether a Winograd variant applies and pays: Conv2d 3×3 / ConvTranspose2d 4×4 stride 2, stride
+   * 1 for Conv2d, dilation 1, enough channels per group (at 32 input channels a 3×3 only breaks
+   * even with the implicit GEMM here; at 48 it is 1.3× faster).
    */
   static boolean applies(ConvLayout lay) {
-    return !lay.transposed()
-        && lay.kH() == 3
-        && lay.kW() == 3
-        && lay.sH() == 1
-        && lay.sW() == 1
-        && lay.dH() == 1
-        && lay.dW() == 1
-        && lay.inCPerGroup() >= 48
-        && lay.outCPerGroup() >= 32;
+    boolean channels = lay.inCPerGroup() >= 48 && lay.outCPerGroup() >= 32;
+    boolean unitDilation = lay.dH() == 1 && lay.dW() == 1;
+    if (!channels || !unitDilation) {
+      return false;
+    }
+    if (lay.transposed()) {
+      return lay.kH() == 4 && lay.kW() == 4 && lay.sH() == 2 && lay.sW() == 2;
+    }
+    return lay.kH() == 3 && lay.kW() == 3 && lay.sH() == 1 && lay.sW() == 1;
   }
 
   WinogradConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
     if (!applies(lay)) {
-      throw new IllegalArgumentException("Winograd F(2x2,3x3) does not apply to " + lay);
+      throw new IllegalArgumentException("no Winograd variant for " + lay);
     }
     this.kern = kern;
     this.mr = kern.mr();
@@ -66,34 +83,82 @@ final class WinogradConv {
     this.bias = bias;
     this.threads = Math.max(1, threads);
     this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
+    this.f23 = !lay.transposed();
+    this.elems = f23 ? 16 : 9;
+    this.patch = f23 ? 4 : 3;
+    if (f23) {
+      phases =
+          new Phase[] {
+            new Phase(0, 0, 0, 0, packU(weight, new int[] {0, 1, 2}, new int[] {0, 1, 2}))
+          };
+    } else {
+      phases = new Phase[4];
+      for (int rh = 0; rh < 2; rh++) {
+        for (int rw = 0; rw < 2; rw++) {
+          // Taps with (r + pad − k) even, ordered by increasing input offset (decreasing k).
+          int[] th = subTaps(rh, lay.padH());
+          int[] tw = subTaps(rw, lay.padW());
+          int e0H = Math.floorDiv(rh + lay.padH() - th[0], 2);
+          int e0W = Math.floorDiv(rw + lay.padW() - tw[0], 2);
+          phases[rh * 2 + rw] = new Phase(rh, rw, e0H, e0W, packU(weight, th, tw));
+        }
+      }
+    }
+  }
+
+  /** The two taps k of a 4-tap, stride-2 transposed kernel hitting output residue r. */
+  private static int[] subTaps(int r, int pad) {
+    int[] t = new int[2];
+    int n = 0;
+    for (int k = 3; k >= 0; k--) {
+      if (Math.floorMod(r + pad - k, 2) == 0) {
+        t[n++] = k;
+      }
+    }
+    return t;
+  }
+
+  /** Transforms and packs the (sub-)kernels given by tap lists {@code th × tw} of every pair. */
+  private float[] packU(float[] weight, int[] th, int[] tw) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
     int groups = lay.groups();
-    u = new float[16 * groups * mPad * icg];
-    double[] gg = new double[9];
-    double[] t = new double[12];
+    int khw = lay.kH() * lay.kW();
+    int kt = th.length;
+    float[] u = new float[elems * groups * mPad * icg];
+    double[] gg = new double[kt * kt];
+    double[] t = new double[patch * kt];
+    double[] row = new double[patch];
     for (int g = 0; g < groups; g++) {
       for (int oc = 0; oc < ocg; oc++) {
         for (int ic = 0; ic < icg; ic++) {
-          for (int i = 0; i < 9; i++) {
-            gg[i] = weight[((g * ocg + oc) * icg + ic) * 9 + i];
+          int base =
+              lay.transposed()
+                  ? ((g * icg + ic) * ocg + oc) * khw
+                  : ((g * ocg + oc) * icg + ic) * khw;
+          for (int i = 0; i < kt; i++) {
+            for (int j = 0; j < kt; j++) {
+              gg[i * kt + j] = weight[base + th[i] * lay.kW() + tw[j]];
+            }
           }
-          // t = G·g (4×3), then U = t·Gᵀ (4×4); in double, rounded once.
-          for (int c = 0; c < 3; c++) {
-            t[c] = gg[c];
-            t[3 + c] = 0.5 * (gg[c] + gg[3 + c] + gg[6 + c]);
-            t[6 + c] = 0.5 * (gg[c] - gg[3 + c] + gg[6 + c]);
-            t[9 + c] = gg[6 + c];
+          // U = G·g·Gᵀ in double, rounded once.
+          for (int c = 0; c < kt; c++) {
+            double[] col = new double[kt];
+            for (int i = 0; i < kt; i++) {
+              col[i] = gg[i * kt + c];
+            }
+            double[] gc = applyG(col);
+            for (int r = 0; r < patch; r++) {
+              t[r * kt + c] = gc[r];
+            }
           }
-          for (int r = 0; r < 4; r++) {
-            double[] row = {
-              t[3 * r],
-              0.5 * (t[3 * r] + t[3 * r + 1] + t[3 * r + 2]),
-              0.5 * (t[3 * r] - t[3 * r + 1] + t[3 * r + 2]),
-              t[3 * r + 2]
-            };
-            for (int c = 0; c < 4; c++) {
-              int xi = 4 * r + c;
+          for (int r = 0; r < patch; r++) {
+            double[] rr = new double[kt];
+            System.arraycopy(t, r * kt, rr, 0, kt);
+            double[] ur = applyG(rr);
+            System.arraycopy(ur, 0, row, 0, patch);
+            for (int c = 0; c < patch; c++) {
+              int xi = patch * r + c;
               int at = ((xi * groups + g) * mPad + oc / mr * mr) * icg + ic * mr + oc % mr;
               u[at] = (float) row[c];
             }
@@ -101,20 +166,58 @@ final class WinogradConv {
         }
       }
     }
+    return u;
   }
 
-  /** Source sizes for one run: sub-planes of the padded input split into 2×2 phases. */
-  private record Source(int tH, int tW, int ph, int pw, int stride) {}
+  /**
+   * G·v: F(2,3) {@code G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]}; F(2,2) {@code [[1,0],[1,1],[0,1]]}.
+   */
+  private double[] applyG(double[] v) {
+    if (f23) {
+      return new double[] {v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]};
+    }
+    return new double[] {v[0], v[0] + v[1], v[1]};
+  }
+
+  private int gridRows(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outH() - ph.rh), 2) : g.outH();
+  }
+
+  private int gridCols(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outW() - ph.rw), 2) : g.outW();
+  }
+
+  /** Halo, sub-plane sizes and stride for one run. */
+  private record Source(int top, int left, int ph, int pw, int stride) {}
+
+  private Source source(ConvGeometry g) {
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    int top = 0;
+    int left = 0;
+    for (Phase ph : phases) {
+      top = Math.max(top, padT - ph.e0H);
+      left = Math.max(left, padL - ph.e0W);
+    }
+    int hNeed = g.inH() + top;
+    int wNeed = g.inW() + left;
+    for (Phase ph : phases) {
+      int tH = Ints.ceilDiv(gridRows(ph, g), 2);
+      int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+      hNeed = Math.max(hNeed, 2 * (tH - 1) + ph.e0H - padT + top + patch);
+      wNeed = Math.max(wNeed, 2 * (tW - 1) + ph.e0W - padL + left + patch + 1);
+    }
+    int ph = Ints.ceilDiv(hNeed, 2);
+    int pw = Ints.ceilDiv(wNeed, 2);
+    return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw));
+  }
 
   void run(float[] x, float[] y, ConvGeometry g) {
     int n = g.n();
     if (n == 0 || g.outH() == 0 || g.outW() == 0) {
       return;
     }
-    int tH = Ints.ceilDiv(g.outH(), 2);
-    int tW = Ints.ceilDiv(g.outW(), 2);
-    Source src =
-        new Source(tH, tW, tH + 1, tW + 1, OffsetGemmConv.spreadStride((tH + 1) * (tW + 1)));
+    Source src = source(g);
     long need = (long) n * lay.inC() * 4 * src.stride + src.pw + 2L * nr + 16;
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
@@ -125,24 +228,43 @@ final class WinogradConv {
     }
     try {
       fillSource(x, s, g, src);
-      int panels = Ints.ceilDiv(tH * src.pw, nr);
-      int chunks = Ints.ceilDiv(panels, PANELS_PER_JOB);
-      int jobs = n * lay.groups() * chunks;
-      float[] source = s;
-      int[] off = new int[16];
-      for (int r = 0; r < 4; r++) {
-        for (int c = 0; c < 4; c++) {
-          off[4 * r + c] = ((r % 2) * 2 + c % 2) * src.stride + (r / 2) * src.pw + c / 2;
+      int padT = lay.transposed() ? 0 : g.padTop();
+      int padL = lay.transposed() ? 0 : g.padLeft();
+      int[][] offs = new int[phases.length][elems];
+      int[] chunks = new int[phases.length];
+      int perImage = 0;
+      for (int i = 0; i < phases.length; i++) {
+        Phase ph = phases[i];
+        for (int r = 0; r < patch; r++) {
+          for (int c = 0; c < patch; c++) {
+            int pr = ph.e0H - padT + src.top + r;
+            int pc = ph.e0W - padL + src.left + c;
+            offs[i][patch * r + c] =
+                ((pr % 2) * 2 + pc % 2) * src.stride + (pr / 2) * src.pw + pc / 2;
+          }
         }
+        int tH = Ints.ceilDiv(gridRows(ph, g), 2);
+        int tiles = gridCols(ph, g) == 0 ? 0 : tH * src.pw;
+        chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), PANELS_PER_JOB);
+        perImage += chunks[i];
       }
+      int jobs = n * lay.groups() * perImage;
+      int per = perImage;
+      float[] source = s;
       Parallel.run(
           threads,
           jobs,
           scratch,
           (job, sc) -> {
-            int chunk = job % chunks;
-            int rest = job / chunks;
-            job(source, off, y, g, src, rest % n, rest / n, chunk, panels, sc);
+            int rest = job % per;
+            int ig = job / per;
+            for (int i = 0; i < phases.length; i++) {
+              if (rest < chunks[i]) {
+                job(source, offs[i], y, g, src, phases[i], ig % n, ig / n, rest, sc);
+                return;
+              }
+              rest -= chunks[i];
+            }
           });
     } finally {
       sources.add(s);
@@ -164,16 +286,16 @@ final class WinogradConv {
               for (int b = 0; b < 2; b++) {
                 int out = (pl * 4 + a * 2 + b) * src.stride;
                 for (int i = 0; i < src.ph; i++) {
-                  int row = 2 * i + a - g.padTop();
+                  int row = 2 * i + a - src.top;
                   int d = out + i * src.pw;
                   if (row < 0 || row >= ih) {
                     Arrays.fill(s, d, d + src.pw, 0f);
                     continue;
                   }
-                  int r0 = in + row * iw - g.padLeft() + b;
+                  int r0 = in + row * iw;
                   for (int j = 0; j < src.pw; j++) {
-                    int col = 2 * j + b - g.padLeft();
-                    s[d + j] = col >= 0 && col < iw ? x[r0 + 2 * j] : 0f;
+                    int col = 2 * j + b - src.left;
+                    s[d + j] = col >= 0 && col < iw ? x[r0 + col] : 0f;
                   }
                 }
               }
@@ -188,36 +310,46 @@ final class WinogradConv {
       float[] y,
       ConvGeometry g,
       Source src,
+      Phase ph,
       int img,
       int grp,
       int chunk,
-      int panels,
       Scratch sc) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
     int groups = lay.groups();
     int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, KC));
-    float[] v = sc.panel(16 * kc * nr);
-    float[] m = sc.tile(16 * mPad * nr + 4 * nr);
-    int outTmp = 16 * mPad * nr;
+    int qRows = gridRows(ph, g);
+    int qCols = gridCols(ph, g);
+    int tH = Ints.ceilDiv(qRows, 2);
+    int tW = Ints.ceilDiv(qCols, 2);
+    int grid = tH * src.pw;
+    int panels = Ints.ceilDiv(grid, nr);
+    float[] v = sc.panel(elems * kc * nr);
+    float[] m = sc.tile(elems * mPad * nr + 4 * nr);
+    int outTmp = elems * mPad * nr;
     int sBase = (img * lay.inC() + grp * icg) * 4 * src.stride;
     int ohw = g.outH() * g.outW();
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
-    int grid = src.tH * src.pw;
+    int os = lay.transposed() ? 2 : 1;
     int p1 = Math.min(panels, (chunk + 1) * PANELS_PER_JOB);
     for (int p = chunk * PANELS_PER_JOB; p < p1; p++) {
       int col0 = p * nr;
       for (int k0 = 0; k0 < icg; k0 += kc) {
         int kcl = Math.min(kc, icg - k0);
         for (int ic = 0; ic < kcl; ic++) {
-          kern.winogradInput(
-              s, sBase + (k0 + ic) * 4 * src.stride + col0, off, v, ic * nr, kcl * nr);
+          int b = sBase + (k0 + ic) * 4 * src.stride + col0;
+          if (f23) {
+            kern.winogradInput(s, b, off, v, ic * nr, kcl * nr);
+          } else {
+            kern.winograd22Input(s, b, off, v, ic * nr, kcl * nr);
+          }
         }
-        for (int xi = 0; xi < 16; xi++) {
+        for (int xi = 0; xi < elems; xi++) {
           int uBase = (xi * groups + grp) * mPad * icg;
           for (int mb = 0; mb < mPad / mr; mb++) {
             kern.gemmTile(
-                u,
+                ph.u,
                 uBase + mb * mr * icg + k0 * mr,
                 v,
                 xi * kcl * nr,
@@ -236,27 +368,31 @@ final class WinogradConv {
       }
       // Output transform and store of the valid outputs of each tile.
       for (int oc = 0; oc < ocg; oc++) {
-        kern.winogradOutput(
-            m, oc * nr, mPad * nr, bias == null ? 0f : bias[grp * ocg + oc], m, outTmp);
+        float bv = bias == null ? 0f : bias[grp * ocg + oc];
+        if (f23) {
+          kern.winogradOutput(m, oc * nr, mPad * nr, bv, m, outTmp);
+        } else {
+          kern.winograd22Output(m, oc * nr, mPad * nr, bv, m, outTmp);
+        }
         int yo = yBase + oc * ohw;
         for (int j = 0; j < nr && col0 + j < grid; j++) {
           int ty = (col0 + j) / src.pw;
           int tx = (col0 + j) - ty * src.pw;
-          if (tx >= src.tW) {
+          if (tx >= tW) {
             continue;
           }
-          int oh = 2 * ty;
-          int ow = 2 * tx;
-          int d = yo + oh * g.outW() + ow;
+          int q = 2 * ty;
+          int r = 2 * tx;
+          int d = yo + (ph.rh + os * q) * g.outW() + ph.rw + os * r;
           y[d] = m[outTmp + j];
-          boolean right = ow + 1 < g.outW();
+          boolean right = r + 1 < qCols;
           if (right) {
-            y[d + 1] = m[outTmp + nr + j];
+            y[d + os] = m[outTmp + nr + j];
           }
-          if (oh + 1 < g.outH()) {
-            y[d + g.outW()] = m[outTmp + 2 * nr + j];
+          if (q + 1 < qRows) {
+            y[d + os * g.outW()] = m[outTmp + 2 * nr + j];
             if (right) {
-              y[d + g.outW() + 1] = m[outTmp + 3 * nr + j];
+              y[d + os * g.outW() + os] = m[outTmp + 3 * nr + j];
             }
           }
         }

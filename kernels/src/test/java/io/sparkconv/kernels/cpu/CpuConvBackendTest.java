@@ -125,6 +125,23 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 4, 5, 6}));
     c.add(new Case(deconv(3, 4, 3, 3).stride(Size2.of(2)).build(), new int[] {0, 3, 4, 4}));
+    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group).
+    c.add(
+        new Case(
+            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 48, 5, 7}));
+    c.add(
+        new Case(
+            deconv(96, 64, 4, 4)
+                .stride(Size2.of(2))
+                .groups(2)
+                .outputPadding(Size2.of(1, 0))
+                .build(),
+            new int[] {1, 96, 4, 3}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {2, 48, 6, 5}));
     return c;
   }
 
