@@ -105,7 +105,8 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
       boolean accumulate,
       {t}[] c,
       int cOff,
-      int ldc) {{
+      int ldc,
+      int prefetch) {{
 ''')
     for r in range(MR):
         for v in range(NV):
@@ -121,8 +122,14 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
             L.append(f'      c{r}_{v} = c{r}_0;\n')
     L.append('    }\n')
     L.append(f'''    int ai = aOff;
+    {t} touched = 0;
     for (int k = 0; k < kc; k++) {{
       int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {{
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / {"4" if t == "float" else "8"}];
+      }}
 ''')
     for v in range(NV):
         L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')
@@ -136,6 +143,7 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
     for r in range(MR):
         for v in range(NV):
             L.append(f'    c{r}_{v}.intoArray(c, cOff + {r} * ldc + {v} * {lenname});\n')
+    L.append(f'    sink{suffix} = touched;\n')
     L.append('  }\n')
     return ''.join(L)
 

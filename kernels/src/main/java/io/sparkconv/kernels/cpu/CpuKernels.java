@@ -70,6 +70,9 @@ interface CpuKernels {
    * zero-padded weights and get no bias). {@code x} must hold every index read.
    *
    * @param accumulate add to c (later K blocks) instead of starting from the bias
+   * @param prefetch 0, or a distance d (floats) at which the kernel also reads two cache lines,
+   *     {@code x[xBase + offs[k] + d]}, to bring the next panel in early; the caller guarantees
+   *     those indices are inside x (the scalar kernels ignore it)
    */
   void gemmTileShift(
       float[] a,
@@ -85,7 +88,8 @@ interface CpuKernels {
       boolean accumulate,
       float[] c,
       int cOff,
-      int ldc);
+      int ldc,
+      int prefetch);
 
   /** The float64 twin of {@link #gemmTileShift}, NR = {@link #nrD()}. */
   void gemmTileShiftD(
@@ -102,7 +106,8 @@ interface CpuKernels {
       boolean accumulate,
       double[] c,
       int cOff,
-      int ldc);
+      int ldc,
+      int prefetch);
 
   /**
    * {@code rows} output rows of a depthwise (one input channel per output channel) convolution,

@@ -36,6 +36,10 @@ final class OffsetGemmConvD {
    */
   static final int KC_DEFAULT = Integer.getInteger("sparkconv.cpu.kc", 256);
 
+  /** Whether tiles touch the next panel's input lines ({@code -Dsparkconv.cpu.prefetch=false}). */
+  static final boolean PREFETCH =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.prefetch", "true"));
+
   /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
   static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
 
@@ -407,6 +411,7 @@ final class OffsetGemmConvD {
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
       for (int p = p0; p < pFull; p++) {
+        boolean prefetchOk = PREFETCH && (!src.direct || (p + 2) * nr <= grid);
         for (int mb = mb0; mb < mb1; mb++) {
           kern.gemmTileShiftD(
               ph.packed,
@@ -422,7 +427,8 @@ final class OffsetGemmConvD {
               k0 > 0,
               c,
               mb * mr * ldc + (p - p0) * nr,
-              ldc);
+              ldc,
+              mb == mb0 && prefetchOk ? nr : 0);
         }
       }
     }

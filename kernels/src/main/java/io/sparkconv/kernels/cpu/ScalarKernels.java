@@ -124,7 +124,8 @@ final class ScalarKernels implements CpuKernels {
       boolean accumulate,
       float[] c,
       int cOff,
-      int ldc) {
+      int ldc,
+      int prefetch) {
     for (int r = 0; r < MR; r++) {
       float init = r < rows && bias != null ? bias[biasOff + r] : 0f;
       int cr = cOff + r * ldc;
@@ -160,7 +161,8 @@ final class ScalarKernels implements CpuKernels {
       boolean accumulate,
       double[] c,
       int cOff,
-      int ldc) {
+      int ldc,
+      int prefetch) {
     for (int r = 0; r < MR; r++) {
       double init = r < rows && bias != null ? bias[biasOff + r] : 0.0;
       int cr = cOff + r * ldc;
