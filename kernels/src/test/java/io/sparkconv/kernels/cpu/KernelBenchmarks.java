@@ -118,7 +118,7 @@ public class KernelBenchmarks {
   /** Same FLOPs as {@link #gemmTilePacked}, operand rows read in place through offsets. */
   @Benchmark
   public float[] gemmTileShift() {
-    k.gemmTileShift(a, 0, b, 0, offs, 0, kc, null, 0, k.mr(), false, c, 0, k.nr());
+    k.gemmTileShift(a, 0, b, 0, offs, 0, kc, null, 0, k.mr(), false, c, 0, k.nr(), 0);
     return c;
   }
 
