@@ -51,7 +51,10 @@ def main():
         torch = {d["name"]: d for d in lines([a.python, os.path.join(ROOT, "kernels/src/test/python/bench_torch.py"),
                                               a.shapes, "--threads", str(t), "--seconds", a.seconds])}
         for o in ours:
-            p = torch[o["name"]]
+            p = torch.get(o["name"], {})
+            if "gflops" not in p:
+                print(f"{o['name']:14s} {t:3d} {o['backend']:11s} {o['gflops']:10.1f}   torch: {p.get('error', 'missing')}")
+                continue
             ob = o["gflops"] * o["seconds"] / o["min_seconds"]
             pb = p["gflops"] * p["seconds"] / p["min_seconds"]
             print(f"{o['name']:14s} {t:3d} {o['backend']:11s} {o['gflops']:10.1f} {p['gflops']:10.1f}"

@@ -102,14 +102,14 @@ public final class CpuConvBackend implements ConvBackend {
     float[] b = bias == null ? null : bias.floats().clone();
     if (DepthwiseConv.applies(lay)) {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
-      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, dw::run));
+      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, dw::run), dw::release);
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
-      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, wc::run));
+      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, wc::run), wc::release);
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
-    return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run));
+    return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run), gc::release);
   }
 
   private ConvPlan doublePlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
@@ -124,7 +124,8 @@ public final class CpuConvBackend implements ConvBackend {
           Tensor y = Tensor.zeros(DType.FLOAT64, g.outputShape());
           gc.run(x.doubles(), y.doubles(), g);
           return y;
-        });
+        },
+        gc::release);
   }
 
   private interface Float32Kernel {
@@ -184,7 +185,7 @@ public final class CpuConvBackend implements ConvBackend {
       }
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, rw, rb, threads);
-    return new Plan(spec, lay, 2, (x, g) -> runComplex(gc, x, g, icg, ocg));
+    return new Plan(spec, lay, 2, (x, g) -> runComplex(gc, x, g, icg, ocg), gc::release);
   }
 
   private static Tensor runComplex(OffsetGemmConv gc, Tensor x, ConvGeometry g, int icg, int ocg) {
@@ -257,12 +258,14 @@ public final class CpuConvBackend implements ConvBackend {
     private final ConvLayout lay;
     private final int channelFactor;
     private final Runner runner;
+    private final Runnable release;
 
-    Plan(ConvSpec spec, ConvLayout lay, int channelFactor, Runner runner) {
+    Plan(ConvSpec spec, ConvLayout lay, int channelFactor, Runner runner, Runnable release) {
       this.spec = spec;
       this.lay = lay;
       this.channelFactor = channelFactor;
       this.runner = runner;
+      this.release = release;
     }
 
     @Override
@@ -282,8 +285,11 @@ public final class CpuConvBackend implements ConvBackend {
       return runner.run(input, geometry);
     }
 
+    /** Frees pooled buffers; a closed plan still runs (its buffers regrow). Idempotent. */
     @Override
-    public void close() {}
+    public void close() {
+      release.run();
+    }
 
     @Override
     public String toString() {

@@ -120,4 +120,9 @@ final class DepthwiseConv {
       }
     }
   }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+  }
 }

@@ -484,4 +484,10 @@ final class OffsetGemmConv {
       cc = 0;
     }
   }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+    sources.clear();
+  }
 }

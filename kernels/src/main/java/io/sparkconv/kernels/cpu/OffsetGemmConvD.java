@@ -486,4 +486,10 @@ final class OffsetGemmConvD {
       cc = 0;
     }
   }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+    sources.clear();
+  }
 }

@@ -399,4 +399,10 @@ final class WinogradConv {
       }
     }
   }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+    sources.clear();
+  }
 }
