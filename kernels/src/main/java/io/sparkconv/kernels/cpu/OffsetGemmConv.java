@@ -351,16 +351,29 @@ final class OffsetGemmConv {
                     }
                     Arrays.fill(s, d + hi, d + src.pw, 0f);
                   } else {
-                    for (int j = 0; j < src.pw; j++) {
-                      int col = j * uW + b - src.left;
-                      s[d + j] = col >= 0 && col < iw ? x[r0 + col] : 0f;
-                    }
+                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
                   }
                 }
               }
             }
           }
         });
+  }
+
+  /**
+   * {@code s[d + j] = x[r0 + j·u + first]} where that column lies in {@code [0, iw)}, else 0, for
+   * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
+   */
+  static void copyStridedRow(
+      float[] x, int r0, int iw, int u, int first, float[] s, int d, int pw) {
+    int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
+    int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
+    Arrays.fill(s, d, d + lo, 0f);
+    int src = r0 + first + lo * u;
+    for (int j = lo; j < hi; j++, src += u) {
+      s[d + j] = x[src];
+    }
+    Arrays.fill(s, d + hi, d + pw, 0f);
   }
 
   private void job(

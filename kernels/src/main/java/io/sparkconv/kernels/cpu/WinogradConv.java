@@ -293,10 +293,7 @@ final class WinogradConv {
                     continue;
                   }
                   int r0 = in + row * iw;
-                  for (int j = 0; j < src.pw; j++) {
-                    int col = 2 * j + b - src.left;
-                    s[d + j] = col >= 0 && col < iw ? x[r0 + col] : 0f;
-                  }
+                  OffsetGemmConv.copyStridedRow(x, r0, iw, 2, b - src.left, s, d, src.pw);
                 }
               }
             }
