@@ -40,6 +40,10 @@ final class OffsetGemmConvD {
   static final boolean PREFETCH =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.prefetch", "true"));
 
+  /** Weight block size (bytes) above which a job loops over row blocks outside its panels. */
+  static final int ROWS_OUTER_BYTES =
+      Integer.getInteger("sparkconv.cpu.rowsOuterBytes", 256 * 1024);
+
   /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
   static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
 
@@ -419,13 +423,21 @@ final class OffsetGemmConvD {
         Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0.0 : bias[grp * ocg + m]);
       }
     }
-    // K blocks outermost: the weights of a block (MR·KC per row block) stay in L1 across the
-    // panels, and each panel's KC input rows stay in L1 across the row blocks.
+    // K blocks outermost. Few output channels: panels, then row blocks: each panel's KC input rows
+    // stay in L1 across the row blocks and the whole weight block (M·KC) sits in L2. Many output
+    // channels (a weight block beyond L2's share): row blocks, then panels, so each MR·KC weight
+    // block stays in L1 across the job's panels instead of streaming M·KC from L3 per panel.
+    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
-      for (int p = p0; p < pFull; p++) {
-        boolean prefetchOk = PREFETCH && (!src.direct || (p + 2) * nr <= grid);
-        for (int mb = mb0; mb < mb1; mb++) {
+      int nOuter = rowsOuter ? mb1 - mb0 : pFull - p0;
+      int nInner = rowsOuter ? pFull - p0 : mb1 - mb0;
+      for (int o = 0; o < nOuter; o++) {
+        for (int i = 0; i < nInner; i++) {
+          int mb = mb0 + (rowsOuter ? o : i);
+          int p = p0 + (rowsOuter ? i : o);
+          boolean first = rowsOuter ? o == 0 : i == 0;
+          boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
           kern.gemmTileShiftD(
               ph.packed,
               (grp * mPad + mb * mr) * kLen + k0 * mr,
@@ -441,7 +453,7 @@ final class OffsetGemmConvD {
               c,
               mb * mr * ldc + (p - p0) * nr,
               ldc,
-              mb == mb0 && prefetchOk ? nr : 0);
+              prefetchOk ? nr : 0);
         }
       }
     }

@@ -61,6 +61,8 @@ class CpuConvBackendTest {
       c.add(new Case(conv(5, 12, 1, 1).build(), new int[] {1, 5, 3, w}));
     }
     c.add(new Case(conv(300, 9, 1, 1).bias(false).build(), new int[] {1, 300, 4, 5})); // K > KC
+    // Weight block beyond OffsetGemmConv.ROWS_OUTER_BYTES: row blocks outside the panels.
+    c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
     // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group): odd sizes, groups.
