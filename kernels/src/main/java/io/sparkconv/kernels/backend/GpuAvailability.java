@@ -1,13 +1,63 @@
 package io.sparkconv.kernels.backend;
 
 /**
- * Whether this JVM can run the GPU backend, and if not, why. The answer is probed once and cached.
+ * Whether this JVM has a usable CUDA device, probed once through JCuda and cached. The probe never
+ * throws: every failure (no native library, no driver, no device) becomes a one-line reason.
  */
 public final class GpuAvailability {
+  private static volatile String cached;
+
   private GpuAvailability() {}
 
-  /** One line saying why the GPU backend cannot run here. */
+  /** The probe's answer: {@code "ok: ..."} when a device exists, else why not. */
+  public static String probe() {
+    String r = cached;
+    if (r == null) {
+      synchronized (GpuAvailability.class) {
+        if (cached == null) {
+          cached = runProbe();
+        }
+        r = cached;
+      }
+    }
+    return r;
+  }
+
+  /** True when the CUDA driver reports at least one device. */
+  public static boolean devicePresent() {
+    return probe().startsWith("ok: ");
+  }
+
+  /**
+   * Why the GPU backend cannot run here. This build has no GPU kernels yet, so even a present
+   * device is reported as unusable, with what the probe saw.
+   */
   public static String reason() {
-    return "this build of SparkConv has no GPU kernels yet";
+    String p = probe();
+    return devicePresent()
+        ? "CUDA device found ("
+            + p.substring(4)
+            + "), but this build of SparkConv has no GPU"
+            + " kernels"
+        : p;
+  }
+
+  private static String runProbe() {
+    try {
+      return io.sparkconv.kernels.gpu.CudaProbe.run();
+    } catch (UnsatisfiedLinkError e) {
+      return "no CUDA driver on this host (JCuda could not load its native library: "
+          + firstLine(e.getMessage())
+          + ")";
+    } catch (Throwable t) {
+      return "CUDA probe failed: "
+          + t.getClass().getSimpleName()
+          + ": "
+          + firstLine(t.getMessage());
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }
