@@ -105,6 +105,11 @@ public final class SparkConvJob {
     InputDecoder decoder = InputDecoder.forColumn(schema, column, options.image());
     if (TensorColumns.isImageStruct(schema.apply(column).dataType())) {
       options.image().checkChannels(model.inChannels());
+    } else if (!options.image().isDefault()) {
+      throw new IllegalArgumentException(
+          "--scale, --mean and --std apply to image input only, but "
+              + decoder.describe()
+              + " holds tensors");
     }
     if (Arrays.asList(schema.fieldNames()).contains(options.outputColumn())
         && !(options.dropInputColumn() && options.outputColumn().equals(column))) {

@@ -29,6 +29,11 @@ public record ImageOptions(double scale, double[] mean, double[] std) implements
     std = std == null ? null : std.clone();
   }
 
+  /** Whether this is {@link #DEFAULT} (plain {@code ToTensor}). */
+  public boolean isDefault() {
+    return scale == DEFAULT.scale && mean == null && std == null;
+  }
+
   /**
    * Checks that mean and std have 1 or {@code channels} values.
    *

@@ -135,13 +135,16 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobOptions options = options();
+    boolean existing = SparkSession.getActiveSession().isDefined();
     SparkSession spark = session("sparkconv run", master);
     try {
       JobSummary s = SparkConvJob.run(spark, options);
       System.err.println(s.render());
       return 0;
     } finally {
-      spark.stop();
+      if (!existing) {
+        spark.stop();
+      }
     }
   }
 
@@ -149,7 +152,7 @@ public final class RunCommand implements Callable<Integer> {
    * A session for the command line: {@code master} when given, else spark-submit's {@code
    * spark.master}, else {@code local[*]}; Spark's console progress bar on.
    */
-  static SparkSession session(String appName, String master) {
+  public static SparkSession session(String appName, String master) {
     String m = master != null ? master : System.getProperty("spark.master", "local[*]");
     return SparkSession.builder()
         .appName(appName)
