@@ -121,7 +121,8 @@ public final class TensorColumns {
    * Decodes a {@link #TENSOR_TYPE} value strictly (no limits, no conversion); for tests and tools.
    */
   public static Tensor fromRow(Row struct) throws BadRowException {
-    return InputDecoder.forType("tensor", struct.schema(), ImageOptions.DEFAULT)
+    StructType type = struct.schema() != null ? struct.schema() : TENSOR_TYPE;
+    return InputDecoder.forType("tensor", type, ImageOptions.DEFAULT)
         .decodeValue(struct, null, Long.MAX_VALUE);
   }
 }
