@@ -218,7 +218,14 @@ public final class SparkConvJob {
               + errorRows
               + ": did the input change while the job ran?");
     }
-    // Independent check from the written files' footers (cheap: no data pages are read).
+    // Independent checks from Parquet footers (cheap: no data pages are read).
+    if (options.inputFormat() == JobOptions.InputFormat.PARQUET) {
+      long read = spark.read().parquet(options.input()).count();
+      if (read != rowsIn) {
+        throw new IllegalStateException(
+            "the input holds " + read + " rows, but the job read " + rowsIn);
+      }
+    }
     long written = spark.read().parquet(options.output()).count();
     if (written != rowsOut) {
       throw new IllegalStateException(

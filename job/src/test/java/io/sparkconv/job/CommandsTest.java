@@ -267,6 +267,21 @@ class CommandsTest {
   }
 
   @Test
+  void benchJobMeasuresBothPathsOnTheSameData() throws Exception {
+    io.sparkconv.job.cli.JobBenchCommand bench = new io.sparkconv.job.cli.JobBenchCommand();
+    new CommandLine(bench)
+        .parseArgs("--images", "10", "--size", "6", "--out-channels", "4", "--batch-size", "3");
+    io.sparkconv.job.cli.JobBenchCommand.Result r =
+        bench.measure(spark, Files.createDirectories(tmp.resolve("bench")));
+    assertEquals(10, r.images());
+    assertEquals(2, r.cores());
+    assertTrue(r.kernelImagesPerSecond() > 0 && r.jobImagesPerSecond() > 0, r.json());
+    assertTrue(r.peakHeapMb() > 0 && r.peakHeapMb() <= r.maxHeapMb(), r.json());
+    assertTrue(r.json().startsWith("{\"images\": 10, \"shape\": \"3x6x6 -> 4\""), r.json());
+    assertEquals(10, spark.read().parquet(tmp.resolve("bench/bench-output").toString()).count());
+  }
+
+  @Test
   void imageOptionsAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> new ImageOptions(0, null, null));
     IllegalArgumentException e =
