@@ -26,8 +26,12 @@ import org.apache.spark.sql.RowFactory;
  * independently, so output is identical for any batch size and partitioning.
  */
 final class BatchingIterator implements Iterator<Row> {
-  /** Largest batch output, in scalars (256 MiB of float32): bounds memory for huge images. */
-  static final long MAX_BATCH_SCALARS = 1L << 26;
+  /**
+   * Largest batch output, in scalars (64 MiB of float32; one row may exceed it alone). With the
+   * per-row encoded copies and the Parquet row group being filled, a task holds a few times this:
+   * it is what keeps a task's heap bounded whatever --batch-size asks for.
+   */
+  static final long MAX_BATCH_SCALARS = 1L << 24;
 
   private final Iterator<Row> source;
   private final TensorInput input;
