@@ -195,6 +195,8 @@ public final class SparkConvJob {
     } finally {
       progress.shutdownNow();
       spark.sparkContext().setJobDescription(null);
+      ExecutorModels.release(key);
+      bc.unpersist(false);
     }
 
     long rowsIn = counters.rowsIn.value();

@@ -43,6 +43,24 @@ public final class ExecutorModels {
         });
   }
 
+  /**
+   * Closes and forgets the models of {@code key}. The job calls it on the driver when it ends, so a
+   * long-lived local-mode driver running many jobs does not keep every model; on cluster executors,
+   * models live until the executor exits.
+   */
+  public static void release(String key) {
+    MODELS
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(key + "/")) {
+                e.getValue().close();
+                return true;
+              }
+              return false;
+            });
+  }
+
   /** Number of models built in this JVM (for tests asserting one build per executor). */
   public static int size() {
     return MODELS.size();

@@ -26,6 +26,8 @@ public final class ModelUdf implements UDF1<Row, Row> {
 
   // The decoder depends only on the argument's type: made on the first call, reused after.
   private transient volatile Cached cached;
+  // This JVM's shared model (ExecutorModels), looked up once per UDF instance, not per row.
+  private transient volatile SequentialModel built;
 
   private record Cached(StructType type, TensorInput input) {}
 
@@ -61,8 +63,11 @@ public final class ModelUdf implements UDF1<Row, Row> {
       }
       throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
     }
-    SequentialModel m =
-        ExecutorModels.get("broadcast-" + model.id(), model.value(), device, threads);
+    SequentialModel m = built;
+    if (m == null) {
+      m = ExecutorModels.get("broadcast-" + model.id(), model.value(), device, threads);
+      built = m;
+    }
     Tensor out = m.forward(p.input());
     return TensorColumns.toRow(out);
   }

@@ -63,4 +63,17 @@ class SparkConvConfTest {
     assertTrue(table.contains("| `spark.sparkconv.udf.onError` | `fail` |"), table);
     assertEquals(SparkConvConf.entries().size() + 2, table.split("\n").length);
   }
+
+  @Test
+  void theDocsPageHoldsTheCurrentTable() throws Exception {
+    java.nio.file.Path page = java.nio.file.Path.of("..", "docs", "configuration.md");
+    String text = java.nio.file.Files.readString(page);
+    String begin = "<!-- BEGIN GENERATED TABLE -->\n";
+    String end = "<!-- END GENERATED TABLE -->";
+    String inPage = text.substring(text.indexOf(begin) + begin.length(), text.indexOf(end));
+    assertEquals(
+        SparkConvConf.markdownTable(),
+        inPage,
+        "docs/configuration.md is stale: paste SparkConvConf.markdownTable() between the markers");
+  }
 }

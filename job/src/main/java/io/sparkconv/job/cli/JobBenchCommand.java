@@ -182,6 +182,8 @@ public final class JobBenchCommand implements Callable<Integer> {
             Encoders.row(schema))
         .write()
         .mode("overwrite")
+        // Small row groups: making the data must not need more heap than the job under test.
+        .option("parquet.block.size", String.valueOf(16 << 20))
         .parquet(input);
     int cores = spark.sparkContext().defaultParallelism();
     Device dev = Device.parse(device);
@@ -248,7 +250,12 @@ public final class JobBenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-          fs.add(pool.submit(() -> m.forward(x)));
+          // Runnable, not Callable: the outputs are dropped as the job's tasks drop theirs.
+          fs.add(
+              pool.submit(
+                  () -> {
+                    m.forward(x);
+                  }));
         }
         for (Future<?> f : fs) {
           f.get();
