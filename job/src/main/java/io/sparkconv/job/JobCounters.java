@@ -26,4 +26,13 @@ final class JobCounters implements Serializable {
     modelNanos = sc.longAccumulator("sparkconv model ns");
     errorsWritten = sc.longAccumulator("sparkconv error rows written");
   }
+
+  /** Counters outside any Spark context, for unit tests of the iterators. */
+  JobCounters() {
+    rowsIn = new LongAccumulator();
+    rowsOut = new LongAccumulator();
+    errorRows = new LongAccumulator();
+    modelNanos = new LongAccumulator();
+    errorsWritten = new LongAccumulator();
+  }
 }
