@@ -27,11 +27,13 @@ import org.apache.spark.sql.RowFactory;
  */
 final class BatchingIterator implements Iterator<Row> {
   /**
-   * Largest batch output, in scalars (64 MiB of float32; one row may exceed it alone). With the
-   * per-row encoded copies and the Parquet row group being filled, a task holds a few times this:
-   * it is what keeps a task's heap bounded whatever --batch-size asks for.
+   * Largest batch output, in scalars (16 MiB of float32; one row may exceed it alone). A task holds
+   * a few copies of a batch's output (the backend's accumulators, the tensor, the encoded rows)
+   * next to the Parquet row group being filled: this cap keeps that bounded whatever --batch-size
+   * asks for. Large images lose nothing by it: one 64×224×224 feature map is already 3.2 M outputs,
+   * plenty of work per kernel call.
    */
-  static final long MAX_BATCH_SCALARS = 1L << 24;
+  static final long MAX_BATCH_SCALARS = 1L << 22;
 
   private final Iterator<Row> source;
   private final TensorInput input;

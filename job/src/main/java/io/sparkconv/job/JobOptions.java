@@ -63,6 +63,7 @@ public final class JobOptions {
   private final ImageOptions image;
   private final Integer threads;
   private final boolean dropInputColumn;
+  private final String compression;
 
   private JobOptions(Builder b) {
     this.model = b.model;
@@ -80,6 +81,7 @@ public final class JobOptions {
     this.image = b.image;
     this.threads = b.threads;
     this.dropInputColumn = b.dropInputColumn;
+    this.compression = b.compression;
   }
 
   private static String stripSlash(String p) {
@@ -157,6 +159,15 @@ public final class JobOptions {
     return dropInputColumn;
   }
 
+  /**
+   * Parquet codec of the output (e.g. {@code snappy}, {@code zstd}, {@code uncompressed}), or null
+   * for {@code spark.sql.parquet.compression.codec}. Float feature maps compress poorly; with a
+   * fast kernel, writing them uncompressed can be the difference in throughput.
+   */
+  public String compression() {
+    return compression;
+  }
+
   /** Builder; {@link #build()} checks every value. */
   public static final class Builder {
     private Path model;
@@ -175,8 +186,23 @@ public final class JobOptions {
     private ImageOptions image = ImageOptions.DEFAULT;
     private Integer threads;
     private boolean dropInputColumn;
+    private String compression;
 
     private Builder() {}
+
+    public Builder compression(String v) {
+      if (v != null
+          && !java.util.Set.of(
+                  "none", "uncompressed", "snappy", "gzip", "lzo", "brotli", "lz4", "zstd")
+              .contains(v.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "invalid --compression '"
+                + v
+                + "': expected one of none, uncompressed, snappy, gzip, lz4, zstd");
+      }
+      this.compression = v == null ? null : v.toLowerCase(Locale.ROOT);
+      return this;
+    }
 
     public Builder model(Path v) {
       this.model = v;

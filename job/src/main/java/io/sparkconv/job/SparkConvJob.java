@@ -179,7 +179,11 @@ public final class SparkConvJob {
                   counters),
               Encoders.row(outSchema));
       spark.sparkContext().setJobDescription("sparkconv: model over " + options.input());
-      out.write().mode(save).parquet(options.output());
+      var writer = boundedParquet(out.write().mode(save));
+      if (options.compression() != null) {
+        writer = writer.option("compression", options.compression());
+      }
+      writer.parquet(options.output());
 
       Dataset<Row> errors;
       if (counters.errorRows.value() > 0) {
@@ -191,7 +195,7 @@ public final class SparkConvJob {
       } else {
         errors = spark.createDataFrame(Collections.<Row>emptyList(), errSchema);
       }
-      errors.write().mode(save).parquet(options.errors());
+      boundedParquet(errors.write().mode(save)).parquet(options.errors());
     } finally {
       progress.shutdownNow();
       spark.sparkContext().setJobDescription(null);
@@ -248,6 +252,18 @@ public final class SparkConvJob {
             backends);
     LOG.info(summary.render());
     return summary;
+  }
+
+  /**
+   * Makes Parquet check its buffered size from the first row on. parquet-mr checks the row group
+   * and page sizes only every 100 rows at first (parquet.page.size.row.check.min); with rows of
+   * several MB (a 64×224×224 float32 feature map is 12.8 MB) that buffers over a gigabyte per task
+   * before the first flush, whatever the row group size. With the check at every row until the
+   * writer has an estimate, a task's writer holds about one row group (128 MB by default).
+   */
+  static <T> org.apache.spark.sql.DataFrameWriter<T> boundedParquet(
+      org.apache.spark.sql.DataFrameWriter<T> w) {
+    return w.option("parquet.page.size.row.check.min", "1");
   }
 
   private static int[] keptOrdinals(StructType schema, int dropped) {

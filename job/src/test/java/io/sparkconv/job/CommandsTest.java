@@ -277,6 +277,7 @@ class CommandsTest {
     assertEquals(2, r.cores());
     assertTrue(r.kernelImagesPerSecond() > 0 && r.jobImagesPerSecond() > 0, r.json());
     assertTrue(r.peakHeapMb() > 0 && r.peakHeapMb() <= r.maxHeapMb(), r.json());
+    assertTrue(r.peakLiveHeapMb() <= r.peakHeapMb(), r.json());
     assertTrue(r.json().startsWith("{\"images\": 10, \"shape\": \"3x6x6 -> 4\""), r.json());
     assertEquals(10, spark.read().parquet(tmp.resolve("bench/bench-output").toString()).count());
   }

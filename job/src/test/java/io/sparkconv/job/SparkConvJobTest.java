@@ -362,9 +362,18 @@ class SparkConvJobTest {
         "output path " + out + " already exists; pass --mode overwrite to replace it",
         e.getMessage());
     JobSummary s =
-        SparkConvJob.run(spark, opts(in, out).mode(JobOptions.WriteMode.OVERWRITE).build(), MODEL);
+        SparkConvJob.run(
+            spark,
+            opts(in, out).mode(JobOptions.WriteMode.OVERWRITE).compression("zstd").build(),
+            MODEL);
     assertEquals(1, s.rowsOut());
     assertEquals(1, spark.read().parquet(out).count());
+    try (var files = Files.list(Path.of(out))) {
+      assertTrue(
+          files.anyMatch(f -> f.getFileName().toString().endsWith(".zstd.parquet")),
+          "--compression zstd");
+    }
+    assertThrows(IllegalArgumentException.class, () -> opts(in, out).compression("rar"));
     assertThrows(
         IllegalArgumentException.class, () -> opts(in, in).build(), "output equal to input");
   }

@@ -96,6 +96,9 @@ public final class JobBenchCommand implements Callable<Integer> {
       description = "Folder for the dataset and outputs (default: a temp folder).")
   Path work;
 
+  @Option(names = "--compression", description = "Output codec (default: Spark's, snappy).")
+  String compression;
+
   /** The measurements, one JSON line. */
   public record Result(
       int images,
@@ -105,6 +108,7 @@ public final class JobBenchCommand implements Callable<Integer> {
       double jobImagesPerSecond,
       double jobModelSeconds,
       long peakHeapMb,
+      long peakLiveHeapMb,
       long maxHeapMb,
       long inputMb,
       String backend) {
@@ -113,7 +117,8 @@ public final class JobBenchCommand implements Callable<Integer> {
           Locale.ROOT,
           "{\"images\": %d, \"shape\": \"%s\", \"cores\": %d, \"kernel_images_per_s\": %.2f,"
               + " \"job_images_per_s\": %.2f, \"job_vs_kernel\": %.3f, \"job_model_seconds\": %.2f,"
-              + " \"peak_heap_mb\": %d, \"max_heap_mb\": %d, \"input_mb\": %d, \"backend\": \"%s\"}",
+              + " \"peak_heap_mb\": %d, \"peak_live_heap_mb\": %d, \"max_heap_mb\": %d,"
+              + " \"input_mb\": %d, \"backend\": \"%s\"}",
           images,
           shape,
           cores,
@@ -122,6 +127,7 @@ public final class JobBenchCommand implements Callable<Integer> {
           jobImagesPerSecond / kernelImagesPerSecond,
           jobModelSeconds,
           peakHeapMb,
+          peakLiveHeapMb,
           maxHeapMb,
           inputMb,
           backend.replace("\"", "'"));
@@ -184,15 +190,14 @@ public final class JobBenchCommand implements Callable<Integer> {
         .mode("overwrite")
         // Small row groups: making the data must not need more heap than the job under test.
         .option("parquet.block.size", String.valueOf(16 << 20))
+        .option("parquet.page.size.row.check.min", "1")
         .parquet(input);
     int cores = spark.sparkContext().defaultParallelism();
     Device dev = Device.parse(device);
 
     double kernel = kernelImagesPerSecond(handle, dev, cores);
 
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      p.resetPeakUsage();
-    }
+    HeapSampler heap = new HeapSampler();
     JobOptions.Builder o =
         JobOptions.builder()
             .model(model)
@@ -202,16 +207,16 @@ public final class JobBenchCommand implements Callable<Integer> {
             .device(dev)
             .threads(1)
             .dropInputColumn(true)
+            .compression(compression)
             .mode(JobOptions.WriteMode.OVERWRITE);
     if (partitions != null) {
       o.partitions(partitions);
     }
-    JobSummary summary = SparkConvJob.run(spark, o.build());
-    long peak = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        peak += p.getPeakUsage().getUsed();
-      }
+    JobSummary summary;
+    try {
+      summary = SparkConvJob.run(spark, o.build());
+    } finally {
+      heap.stop();
     }
     long inputBytes = (long) images * c * s * s * 4;
     return new Result(
@@ -221,7 +226,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         kernel,
         summary.imagesPerSecond(),
         summary.modelSeconds(),
-        peak >> 20,
+        heap.peakUsed >> 20,
+        heap.peakLive >> 20,
         Runtime.getRuntime().maxMemory() >> 20,
         inputBytes >> 20,
         summary.backends());
@@ -265,6 +271,48 @@ public final class JobBenchCommand implements Callable<Integer> {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * Samples the heap every 20 ms while the job runs: the peak of heap used (garbage included) and
+   * the peak of what the last collection left (the live set, what must fit).
+   */
+  static final class HeapSampler {
+    volatile long peakUsed;
+    volatile long peakLive;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    HeapSampler() {
+      thread =
+          new Thread(
+              () -> {
+                var memory = ManagementFactory.getMemoryMXBean();
+                while (running) {
+                  peakUsed = Math.max(peakUsed, memory.getHeapMemoryUsage().getUsed());
+                  long live = 0;
+                  for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null) {
+                      live += p.getCollectionUsage().getUsed();
+                    }
+                  }
+                  peakLive = Math.max(peakLive, live);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "sparkconv-heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
     }
   }
 

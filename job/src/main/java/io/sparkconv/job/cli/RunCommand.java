@@ -104,6 +104,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "Leave the input tensor column out of the output (errors keep it).")
   boolean dropInputColumn;
 
+  @Option(
+      names = "--compression",
+      description =
+          "Output Parquet codec: snappy, zstd, gzip, lz4, uncompressed (default:"
+              + " spark.sql.parquet.compression.codec, snappy).")
+  String compression;
+
   /** The job options these flags describe. */
   public JobOptions options() {
     JobOptions.Builder b =
@@ -125,7 +132,8 @@ public final class RunCommand implements Callable<Integer> {
                     ImageOptions.parseList("--mean", mean),
                     ImageOptions.parseList("--std", std)))
             .threads(threads)
-            .dropInputColumn(dropInputColumn);
+            .dropInputColumn(dropInputColumn)
+            .compression(compression);
     if (maxElements != null) {
       b.maxElements(maxElements);
     }
