@@ -23,6 +23,14 @@ public final class GpuAvailability {
     return r;
   }
 
+  /**
+   * Whether the GPU backend can run in this JVM: a device is present and this build has GPU
+   * kernels. This build has none, so always false; {@link #reason()} says what the probe saw.
+   */
+  public static boolean usable() {
+    return false;
+  }
+
   /** True when the CUDA driver reports at least one device. */
   public static boolean devicePresent() {
     return probe().startsWith("ok: ");
