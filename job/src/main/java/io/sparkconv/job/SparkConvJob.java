@@ -1,6 +1,6 @@
 package io.sparkconv.job;
 
-import io.sparkconv.job.cli.RunCommand;
+import io.sparkconv.job.cli.SparkConvCli;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.udf.BadRowException;
@@ -35,7 +35,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import scala.reflect.ClassTag$;
 
 /**
@@ -59,15 +58,15 @@ public final class SparkConvJob {
 
   private SparkConvJob() {}
 
-  /** spark-submit entry point; takes the options of {@code sparkconv run}. */
+  /**
+   * spark-submit entry point; takes the options of {@code sparkconv run} and reports errors as the
+   * {@code sparkconv} command line does (one line, non-zero exit).
+   */
   public static void main(String[] args) {
-    CommandLine cmd = new CommandLine(new RunCommand());
-    cmd.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("sparkconv run: " + e.getMessage());
-          return 1;
-        });
-    System.exit(cmd.execute(args));
+    String[] withCommand = new String[args.length + 1];
+    withCommand[0] = "run";
+    System.arraycopy(args, 0, withCommand, 1, args.length);
+    System.exit(SparkConvCli.run(withCommand));
   }
 
   /**

@@ -283,6 +283,30 @@ class CommandsTest {
   }
 
   @Test
+  void theTopLevelCommandRunsTheJobAndReportsErrorsOnOneLine() throws Exception {
+    String dataset = tmp.resolve("top-in").toString();
+    io.sparkconv.job.cli.ImportCommand.importImages(
+        spark, images.toString(), dataset, JobOptions.WriteMode.ERROR, ImageOptions.DEFAULT, false);
+    CommandLine top = io.sparkconv.job.cli.SparkConvCli.commandLine();
+    StringWriter err = new StringWriter();
+    top.setErr(new PrintWriter(err));
+    String out = tmp.resolve("top-out").toString();
+    assertEquals(
+        0,
+        top.execute("run", "--model", modelJson.toString(), "--input", dataset, "--output", out),
+        err.toString());
+    assertEquals(3, spark.read().parquet(out).count());
+    assertEquals(
+        1,
+        top.execute("run", "--model", modelJson.toString(), "--input", dataset, "--output", out));
+    assertEquals(
+        "sparkconv run: output path "
+            + out
+            + " already exists; pass --mode overwrite to replace it",
+        err.toString().trim());
+  }
+
+  @Test
   void imageOptionsAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> new ImageOptions(0, null, null));
     IllegalArgumentException e =
