@@ -249,7 +249,7 @@ public final class SparkConvJob {
             column,
             decoder.describe(),
             backends);
-    LOG.info(summary.render());
+    LOG.debug(summary.render());
     return summary;
   }
 

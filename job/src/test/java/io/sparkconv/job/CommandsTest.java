@@ -304,6 +304,29 @@ class CommandsTest {
             + out
             + " already exists; pass --mode overwrite to replace it",
         err.toString().trim());
+
+    // --device gpu fails at once, before any task, where no GPU backend can run.
+    if (io.sparkconv.kernels.backend.GpuAvailability.usable()) {
+      System.out.println("GPU usable here: the --device gpu refusal is not exercised");
+      return;
+    }
+    err.getBuffer().setLength(0);
+    String gpuOut = tmp.resolve("top-gpu").toString();
+    assertEquals(
+        1,
+        top.execute(
+            "run",
+            "--model",
+            modelJson.toString(),
+            "--input",
+            dataset,
+            "--output",
+            gpuOut,
+            "--device",
+            "gpu"));
+    assertTrue(err.toString().startsWith("sparkconv run: --device gpu"), err.toString());
+    assertEquals(1, err.toString().trim().lines().count(), err.toString());
+    assertTrue(Files.notExists(Path.of(gpuOut)), "nothing written");
   }
 
   @Test
