@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -42,6 +43,7 @@ final class BatchingIterator implements Iterator<Row> {
   private final SequentialModel model;
   private final int batchSize;
   private final JobCounters counters;
+  private final LongAdder live;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
   private Row pendingRow;
@@ -58,7 +60,8 @@ final class BatchingIterator implements Iterator<Row> {
       int[] keep,
       SequentialModel model,
       int batchSize,
-      JobCounters counters) {
+      JobCounters counters,
+      LongAdder live) {
     this.source = source;
     this.input = input;
     this.ordinal = ordinal;
@@ -66,6 +69,7 @@ final class BatchingIterator implements Iterator<Row> {
     this.model = model;
     this.batchSize = batchSize;
     this.counters = counters;
+    this.live = live;
   }
 
   @Override
@@ -143,6 +147,7 @@ final class BatchingIterator implements Iterator<Row> {
       ready.add(RowFactory.create(values));
     }
     counters.rowsOut.add(rows.size());
+    live.add(rows.size());
   }
 
   /** Stacks {@code (C, H, W)} tensors of one shape into {@code (N, C, H, W)}. */

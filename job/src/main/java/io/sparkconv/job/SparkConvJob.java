@@ -161,7 +161,7 @@ public final class SparkConvJob {
         options.mode() == JobOptions.WriteMode.OVERWRITE
             ? SaveMode.Overwrite
             : SaveMode.ErrorIfExists;
-    ScheduledExecutorService progress = startProgress(spark, counters);
+    ScheduledExecutorService progress = startProgress(spark, counters, key);
     try {
       Dataset<Row> out =
           in.mapPartitions(
@@ -199,6 +199,7 @@ public final class SparkConvJob {
       progress.shutdownNow();
       spark.sparkContext().setJobDescription(null);
       ExecutorModels.release(key);
+      LiveProgress.forget(key);
       bc.unpersist(false);
     }
 
@@ -290,8 +291,12 @@ public final class SparkConvJob {
     }
   }
 
-  /** A log line every 10 s: stage tasks done and rows counted so far. */
-  private static ScheduledExecutorService startProgress(SparkSession spark, JobCounters c) {
+  /**
+   * A log line every 10 s: tasks done in the running stages and rows written so far (live in local
+   * mode, where tasks share this JVM; from finished tasks on a cluster).
+   */
+  private static ScheduledExecutorService startProgress(
+      SparkSession spark, JobCounters c, String key) {
     ScheduledExecutorService ex =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -299,6 +304,7 @@ public final class SparkConvJob {
               t.setDaemon(true);
               return t;
             });
+    boolean local = spark.sparkContext().isLocal();
     long start = System.nanoTime();
     ex.scheduleAtFixedRate(
         () -> {
@@ -313,16 +319,18 @@ public final class SparkConvJob {
             }
           }
           double s = (System.nanoTime() - start) / 1e9;
+          long rows = local ? LiveProgress.rows(key).sum() : c.rowsOut.value();
           LOG.info(
               String.format(
                   java.util.Locale.ROOT,
-                  "sparkconv progress: %.0f s, tasks %d/%d, rows in %d (finished tasks), out %d,"
-                      + " errors %d",
+                  "sparkconv progress: %.0f s, tasks %d/%d, %d rows out%s (%.1f rows/s), %d"
+                      + " error rows in finished tasks",
                   s,
                   done,
                   total,
-                  c.rowsIn.value(),
-                  c.rowsOut.value(),
+                  rows,
+                  local ? "" : " in finished tasks",
+                  rows / s,
                   c.errorRows.value()));
         },
         10,
@@ -379,7 +387,8 @@ public final class SparkConvJob {
           keep,
           m,
           batchSize,
-          counters);
+          counters,
+          LiveProgress.rows(key));
     }
   }
 

@@ -58,7 +58,15 @@ class BatchingIteratorTest {
             InputDecoder.forType("img", TensorColumns.TENSOR_TYPE, ImageOptions.DEFAULT),
             MODEL,
             1 << 20);
-    return new BatchingIterator(source, in, 1, new int[] {0}, MODEL.model(), batch, c);
+    return new BatchingIterator(
+        source,
+        in,
+        1,
+        new int[] {0},
+        MODEL.model(),
+        batch,
+        c,
+        new java.util.concurrent.atomic.LongAdder());
   }
 
   @Test
