@@ -158,14 +158,54 @@ public final class RunCommand implements Callable<Integer> {
 
   /**
    * A session for the command line: {@code master} when given, else spark-submit's {@code
-   * spark.master}, else {@code local[*]}; Spark's console progress bar on.
+   * spark.master}, else {@code local[*]}; Spark's console progress bar on. For a cluster master
+   * outside spark-submit, the executors also need our classes and the Vector API module: unless
+   * already configured, {@code spark.jars} is set to the application jar built next to this one
+   * ({@code sparkconv-job-<version>-spark.jar}) and {@code spark.executor.extraJavaOptions} to
+   * {@code --add-modules=jdk.incubator.vector}.
    */
   public static SparkSession session(String appName, String master) {
     String m = master != null ? master : System.getProperty("spark.master", "local[*]");
-    return SparkSession.builder()
-        .appName(appName)
-        .master(m)
-        .config("spark.ui.showConsoleProgress", "true")
-        .getOrCreate();
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName(appName)
+            .master(m)
+            .config("spark.ui.showConsoleProgress", "true");
+    if (!m.startsWith("local")) {
+      if (System.getProperty("spark.jars") == null) {
+        Path jar = applicationJar();
+        if (jar != null) {
+          b.config("spark.jars", jar.toString());
+        } else {
+          System.err.println(
+              "sparkconv: no sparkconv-job-*-spark.jar next to the job classes: executors will"
+                  + " not find SparkConv's classes unless spark.jars names it (./mvnw package"
+                  + " builds it)");
+        }
+      }
+      if (System.getProperty("spark.executor.extraJavaOptions") == null) {
+        b.config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+      }
+    }
+    return b.getOrCreate();
+  }
+
+  /** The shaded application jar beside the jar this class was loaded from, or null. */
+  static Path applicationJar() {
+    try {
+      Path self =
+          Path.of(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      String name = self.getFileName().toString();
+      if (!name.endsWith(".jar")) {
+        return null;
+      }
+      if (name.endsWith("-spark.jar")) {
+        return self;
+      }
+      Path shaded = self.resolveSibling(name.substring(0, name.length() - 4) + "-spark.jar");
+      return java.nio.file.Files.isRegularFile(shaded) ? shaded : null;
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null;
+    }
   }
 }
