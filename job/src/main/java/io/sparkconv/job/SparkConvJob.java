@@ -7,6 +7,7 @@ import io.sparkconv.udf.BadRowException;
 import io.sparkconv.udf.ExecutorModels;
 import io.sparkconv.udf.ImageFiles;
 import io.sparkconv.udf.InputDecoder;
+import io.sparkconv.udf.ModelBroadcast;
 import io.sparkconv.udf.ModelHandle;
 import io.sparkconv.udf.ModelHandles;
 import io.sparkconv.udf.TensorColumns;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -35,7 +35,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.reflect.ClassTag$;
 
 /**
  * The SparkConv job: applies a model to one tensor column of a dataset and writes two Parquet
@@ -132,9 +131,8 @@ public final class SparkConvJob {
         options.threads() != null
             ? options.threads()
             : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    Broadcast<ModelHandle> bc =
-        spark.sparkContext().broadcast(model, ClassTag$.MODULE$.apply(ModelHandle.class));
-    String key = "broadcast-" + bc.id();
+    ModelBroadcast bc = ModelBroadcast.of(spark.sparkContext(), model);
+    String key = bc.key();
     String backends = "built on each executor (see executor logs)";
     if (spark.sparkContext().isLocal()) {
       // Local mode: the driver is the executor. Building here fails fast (e.g. --device gpu
@@ -198,9 +196,8 @@ public final class SparkConvJob {
     } finally {
       progress.shutdownNow();
       spark.sparkContext().setJobDescription(null);
-      ExecutorModels.release(key);
+      bc.release();
       LiveProgress.forget(key);
-      bc.unpersist(false);
     }
 
     long rowsIn = counters.rowsIn.value();
@@ -346,7 +343,7 @@ public final class SparkConvJob {
     private final long maxElements;
     private final int ordinal;
     private final int[] keep;
-    private final Broadcast<ModelHandle> model;
+    private final ModelBroadcast model;
     private final String key;
     private final Device device;
     private final int threads;
@@ -358,7 +355,7 @@ public final class SparkConvJob {
         long maxElements,
         int ordinal,
         int[] keep,
-        Broadcast<ModelHandle> model,
+        ModelBroadcast model,
         String key,
         Device device,
         int threads,
@@ -378,7 +375,7 @@ public final class SparkConvJob {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      ModelHandle handle = model.value();
+      ModelHandle handle = model.handle();
       SequentialModel m = ExecutorModels.get(key, handle, device, threads);
       return new BatchingIterator(
           rows,
@@ -398,14 +395,14 @@ public final class SparkConvJob {
     private final InputDecoder decoder;
     private final long maxElements;
     private final int ordinal;
-    private final Broadcast<ModelHandle> model;
+    private final ModelBroadcast model;
     private final JobCounters counters;
 
     RejectPartition(
         InputDecoder decoder,
         long maxElements,
         int ordinal,
-        Broadcast<ModelHandle> model,
+        ModelBroadcast model,
         JobCounters counters) {
       this.decoder = decoder;
       this.maxElements = maxElements;
@@ -416,7 +413,7 @@ public final class SparkConvJob {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      TensorInput input = new TensorInput(decoder, model.value(), maxElements);
+      TensorInput input = new TensorInput(decoder, model.handle(), maxElements);
       return new Iterator<>() {
         private Row next;
 

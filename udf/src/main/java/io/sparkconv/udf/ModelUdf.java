@@ -3,7 +3,6 @@ package io.sparkconv.udf;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.kernels.tensor.Tensor;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
@@ -17,7 +16,7 @@ public final class ModelUdf implements UDF1<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final String name;
-  private final Broadcast<ModelHandle> model;
+  private final ModelBroadcast model;
   private final Device device;
   private final int threads;
   private final long maxElements;
@@ -33,7 +32,7 @@ public final class ModelUdf implements UDF1<Row, Row> {
 
   public ModelUdf(
       String name,
-      Broadcast<ModelHandle> model,
+      ModelBroadcast model,
       Device device,
       int threads,
       long maxElements,
@@ -65,7 +64,7 @@ public final class ModelUdf implements UDF1<Row, Row> {
     }
     SequentialModel m = built;
     if (m == null) {
-      m = ExecutorModels.get("broadcast-" + model.id(), model.value(), device, threads);
+      m = ExecutorModels.get(model.key(), model.handle(), device, threads);
       built = m;
     }
     Tensor out = m.forward(p.input());
@@ -84,7 +83,7 @@ public final class ModelUdf implements UDF1<Row, Row> {
               type,
               new TensorInput(
                   InputDecoder.forType(name + " argument", type, image),
-                  model.value(),
+                  model.handle(),
                   maxElements));
       cached = c;
     }

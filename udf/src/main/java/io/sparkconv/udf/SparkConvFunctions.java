@@ -3,9 +3,7 @@ package io.sparkconv.udf;
 import io.sparkconv.kernels.backend.Device;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import scala.reflect.ClassTag$;
 
 /**
  * Registers SparkConv's SQL functions:
@@ -63,8 +61,7 @@ public final class SparkConvFunctions {
     int t = threads != null ? threads : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     ImageOptions image = conf.imageOptions();
     image.checkChannels(model.inChannels());
-    Broadcast<ModelHandle> b =
-        spark.sparkContext().broadcast(model, ClassTag$.MODULE$.apply(ModelHandle.class));
+    ModelBroadcast b = ModelBroadcast.of(spark.sparkContext(), model);
     return new ModelUdf(
         name,
         b,
