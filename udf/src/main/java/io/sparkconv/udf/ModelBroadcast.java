@@ -33,14 +33,8 @@ public final class ModelBroadcast implements Serializable {
 
   /** Serializes {@code model} and broadcasts it (driver side). */
   public static ModelBroadcast of(SparkContext sc, ModelHandle model) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ObjectOutputStream o = new ObjectOutputStream(out)) {
-      o.writeObject(model);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize the model for broadcast", e);
-    }
     ModelBroadcast b =
-        new ModelBroadcast(sc.broadcast(out.toByteArray(), ClassTag$.MODULE$.apply(byte[].class)));
+        new ModelBroadcast(sc.broadcast(write(model), ClassTag$.MODULE$.apply(byte[].class)));
     // The driver already has the object: no need to deserialize it there.
     HANDLES.put(b.bytes.id(), model);
     return b;
@@ -65,7 +59,17 @@ public final class ModelBroadcast implements Serializable {
     bytes.unpersist(false);
   }
 
-  private static ModelHandle read(byte[] data) {
+  static byte[] write(ModelHandle model) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectOutputStream o = new ObjectOutputStream(out)) {
+      o.writeObject(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serialize the model for broadcast", e);
+    }
+    return out.toByteArray();
+  }
+
+  static ModelHandle read(byte[] data) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     try (ObjectInputStream in =
         new LoaderObjectInputStream(new ByteArrayInputStream(data), loader)) {
