@@ -23,7 +23,12 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = SparkConvCli.Version.class,
     description = "PyTorch-exact Conv2d and ConvTranspose2d on tensors, locally or on Spark.",
-    subcommands = {ApplyCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ApplyCommand.class,
+      InitCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SparkConvCli {
   /** Exit code for a failure the user can fix (bad file, bad model, bad input). */
   public static final int EXIT_FAILURE = 1;

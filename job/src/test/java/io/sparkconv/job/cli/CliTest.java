@@ -118,9 +118,44 @@ class CliTest {
     assertEquals(0.7645385265350342, w.get("0.weight").floats()[0], 1e-7);
   }
 
+  @Test
+  void benchPrintsOneJsonLinePerShape() throws Exception {
+    Path shapes = dir.resolve("shapes.json");
+    Files.writeString(
+        shapes,
+        "[{\"name\": \"a\", \"op\": \"conv2d\", \"n\": 1, \"cin\": 4, \"cout\": 4, \"h\": 8,"
+            + " \"w\": 8, \"k\": [3, 3], \"stride\": 1, \"pad\": 1, \"groups\": 1}, {\"name\":"
+            + " \"b\", \"op\": \"conv_transpose2d\", \"n\": 1, \"cin\": 4, \"cout\": 2, \"h\": 4,"
+            + " \"w\": 4, \"k\": [4, 4], \"stride\": 2, \"pad\": 1, \"groups\": 1}]");
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+      code =
+          SparkConvCli.commandLine()
+              .execute(
+                  "bench", "--shapes", shapes.toString(), "--seconds", "0.05", "--threads", "1");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, code);
+    java.util.List<String> lines =
+        buf.toString(java.nio.charset.StandardCharsets.UTF_8).strip().lines().toList();
+    assertEquals(2, lines.size(), lines.toString());
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode j = JSON.readTree(line);
+      assertTrue(j.get("seconds").asDouble() > 0, line);
+      assertTrue(j.get("gflops").asDouble() > 0, line);
+    }
+    assertEquals("a", JSON.readTree(lines.get(0)).get("name").asText());
+    assertEquals("b", JSON.readTree(lines.get(1)).get("name").asText());
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "bench --shapes MISSING.json",
         "apply --model MISSING.json --input x.safetensors --output y.safetensors",
         "apply --model MODEL --input MODEL --output y.safetensors",
         "apply --model MODEL --input x.safetensors --output y.safetensors --device tpu",

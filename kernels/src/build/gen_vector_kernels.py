@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Generates the GEMM register tiles of VectorKernels.java (unrolled accumulators).
+
+    python3 kernels/src/build/gen_vector_kernels.py MR NV   (from the repository root)
+
+MR rows (broadcast weights) x NV vectors (input panel) of accumulators. Only the text between the
+GENERATED markers is replaced; the rest of VectorKernels.java is hand-written.
+"""
+import re
+import sys
+from pathlib import Path
+
+MR = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+NV = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+
+
+def gen(T, t, sp, suffix, nrname, lenname):
+    L = []
+    L.append(f'''  @Override
+  public void gemmTile{suffix}(
+      {t}[] a,
+      int aOff,
+      {t}[] b,
+      int bOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      boolean accumulate,
+      {t}[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      {t}[] edge) {{
+    {t}[] out = c;
+    int o = cOff;
+    int ld = ldc;
+    boolean full = rows == MR && cols == {nrname};
+    if (!full) {{
+      // Partial tile: run the full register tile on the edge buffer, copy the valid part back.
+      out = edge;
+      o = 0;
+      ld = {nrname};
+      if (accumulate) {{
+        for (int r = 0; r < rows; r++) {{
+          System.arraycopy(c, cOff + r * ldc, edge, r * {nrname}, cols);
+        }}
+      }}
+    }}
+''')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append('    if (accumulate) {\n')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = {T}.fromArray({sp}, out, o + {r} * ld + {v} * {lenname});\n')
+    L.append('    } else {\n')
+    for r in range(MR):
+        L.append(f'      c{r}_0 = {T}.broadcast({sp}, bias != null && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'      c{r}_{v} = c{r}_0;\n')
+    L.append('    }\n')
+    L.append(f'''    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {{
+''')
+    for v in range(NV):
+        L.append(f'      {T} b{v} = {T}.fromArray({sp}, b, bi + {v} * {lenname});\n')
+    for r in range(MR):
+        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L.append(f'''      ai += MR;
+      bi += {nrname};
+    }}
+''')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'    c{r}_{v}.intoArray(out, o + {r} * ld + {v} * {lenname});\n')
+    L.append(f'''    if (!full) {{
+      for (int r = 0; r < rows; r++) {{
+        System.arraycopy(edge, r * {nrname}, c, cOff + r * ldc, cols);
+      }}
+    }}
+  }}
+''')
+    return ''.join(L)
+
+
+def gen_shift(T, t, sp, suffix, nrname, lenname):
+    L = []
+    L.append(f'''  @Override
+  public void gemmTileShift{suffix}(
+      {t}[] a,
+      int aOff,
+      {t}[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      {t}[] c,
+      int cOff,
+      int ldc,
+      int prefetch) {{
+''')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append('    if (accumulate) {\n')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = {T}.fromArray({sp}, c, cOff + {r} * ldc + {v} * {lenname});\n')
+    L.append('    } else {\n')
+    for r in range(MR):
+        L.append(f'      c{r}_0 = {T}.broadcast({sp}, bias != null && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'      c{r}_{v} = c{r}_0;\n')
+    L.append('    }\n')
+    L.append(f'''    int ai = aOff;
+    {t} touched = 0;
+    for (int k = 0; k < kc; k++) {{
+      int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {{
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / {"4" if t == "float" else "8"}];
+      }}
+''')
+    for v in range(NV):
+        L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')
+    for r in range(MR):
+        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L.append('''      ai += MR;
+    }
+''')
+    for r in range(MR):
+        for v in range(NV):
+            L.append(f'    c{r}_{v}.intoArray(c, cOff + {r} * ldc + {v} * {lenname});\n')
+    L.append(f'    sink{suffix} = touched;\n')
+    L.append('  }\n')
+    return ''.join(L)
+
+
+p = Path("kernels/src/main/java/io/sparkconv/kernels/cpu/VectorKernels.java")
+s = p.read_text()
+body = ("  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py %d %d\n" % (MR, NV)
+        + gen('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
+        + gen('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
+        + gen_shift('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
+        + gen_shift('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND')
+        + "  // GENERATED-END\n")
+s = re.sub(r"  // GENERATED-BEGIN.*?  // GENERATED-END\n", lambda m: body, s, flags=re.S)
+s = re.sub(r"static final int MR = \d+;", f"static final int MR = {MR};", s)
+s = re.sub(r"static final int NR = \d+ \* LEN;", f"static final int NR = {NV} * LEN;", s)
+s = re.sub(r"static final int NR_D = \d+ \* LEND;", f"static final int NR_D = {NV} * LEND;", s)
+p.write_text(s)

@@ -1,0 +1,158 @@
+package io.sparkconv.kernels.cpu;
+
+/**
+ * The innermost loops of the CPU convolution backend, in two implementations with identical
+ * contracts: {@link ScalarKernels} (plain Java) and {@code VectorKernels} (the Vector API, loaded
+ * only after {@link CpuKernelsProvider} has probed the module). Everything around them (packing,
+ * blocking, threading) is shared, so the scalar fallback runs the same blocked algorithm.
+ *
+ * <p>Glossary: MR rows (output channels) × NR columns (output positions) per register tile; a is
+ * packed weights {@code [kc][MR]}, b is a packed input panel {@code [kc][NR]}, c is the output with
+ * row stride ldc. Implementations are stateless and thread-safe.
+ */
+interface CpuKernels {
+  /** For logs and reasons, e.g. {@code Vector API 512-bit} or {@code scalar}. */
+  String description();
+
+  /** Rows of the register tile (output channels). */
+  int mr();
+
+  /** Columns of the register tile (output positions); a multiple of the vector length. */
+  int nr();
+
+  /**
+   * {@code c[r][j] (+)= bias[r] + Σ_k a[k][r]·b[k][j]} for {@code r < rows, j < cols}.
+   *
+   * @param bias null for none; read only when {@code accumulate} is false
+   * @param accumulate add to c's current values (later K blocks) instead of starting from bias
+   * @param edge scratch of at least {@code mr()·nr()} floats, used when the tile is partial
+   */
+  void gemmTile(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      float[] edge);
+
+  /** Columns of the float64 register tile. */
+  int nrD();
+
+  /** The float64 twin of {@link #gemmTile}: MR × {@link #nrD()} tiles. */
+  void gemmTileD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      double[] edge);
+
+  /**
+   * A full MR × NR tile read straight from a (padded) input: {@code c[cOff + r·ldc + j] (+)=
+   * bias[r] + Σ_{k<kc} a[aOff + k·MR + r] · x[xBase + offs[offOff + k] + j]} for every {@code r <
+   * MR, j < NR} (the caller's buffer has MR rows; rows at or past {@code rows} are computed from
+   * zero-padded weights and get no bias). {@code x} must hold every index read.
+   *
+   * @param accumulate add to c (later K blocks) instead of starting from the bias
+   * @param prefetch 0, or a distance d (floats) at which the kernel also reads two cache lines,
+   *     {@code x[xBase + offs[k] + d]}, to bring the next panel in early; the caller guarantees
+   *     those indices are inside x (the scalar kernels ignore it)
+   */
+  void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int prefetch);
+
+  /** The float64 twin of {@link #gemmTileShift}, NR = {@link #nrD()}. */
+  void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int prefetch);
+
+  /**
+   * {@code rows} output rows of a depthwise (one input channel per output channel) convolution,
+   * stride 1 in width, over a zero-padded plane: {@code y[yOff + r·yStep + j] = bias + Σ_t w[wOff +
+   * t] · x[xOff + r·xStep + taps[t] + j]} for {@code r < rows, j < count}, taps in kernel order
+   * ({@code taps[t] = kh·dH·pitch + kw·dW}, {@code xStep = sH·pitch}).
+   */
+  void depthwiseRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int yStep,
+      int rows,
+      int count);
+
+  /**
+   * Winograd F(2×2, 3×3) input transform of NR tiles at once (tile = lane): {@code d[e] = s[base +
+   * off[e] + j]} for the 16 elements e = 4·row + col of each tile's 4×4 patch, {@code V = Bᵀ d B},
+   * stored as {@code v[vOff + ξ·vStride + j]} for ξ < 16, j < NR.
+   */
+  void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(2×2, 3×3) output transform of NR tiles: {@code Y = Aᵀ M A + bias} with {@code M[ξ] =
+   * m[mOff + ξ·mStride + j]}; the 2×2 outputs go to {@code out[outOff + (2·a + b)·NR + j]}.
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
+   * Winograd F(2×2, 2×2) input transform of NR tiles: 3×3 patches {@code d[e] = s[base + off[e] +
+   * j]}, {@code V = Bᵀ d B} with {@code Bᵀ = [[1, −1, 0], [0, 1, 0], [0, −1, 1]]}, stored as {@code
+   * v[vOff + ξ·vStride + j]} for ξ < 9.
+   */
+  void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(2×2, 2×2) output transform of NR tiles, {@code Aᵀ = [[1, 1, 0], [0, 1, 1]]}: {@code
+   * Y = Aᵀ M A + bias} with {@code M[ξ] = m[mOff + ξ·mStride + j]} (ξ < 9); outputs to {@code
+   * out[outOff + (2·a + b)·NR + j]}.
+   */
+  void winograd22Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+}

@@ -1,0 +1,128 @@
+package io.sparkconv.kernels.cpu;
+
+import io.sparkconv.kernels.spec.ConvGeometry;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Direct Conv2d for one input channel per group (depthwise, with any channel multiplier): a GEMM
+ * with M = 1 would waste the register tile, so each output plane is computed row by row, vectorized
+ * over the output width, from a zero-padded copy of its input plane (the copy removes every border
+ * test from the inner loop). Stride > 1 in width falls back to a scalar row loop.
+ *
+ * <p>Glossary: PH×PW padded plane; oc output channel, its input channel {@code oc / (outC/inC)}.
+ */
+final class DepthwiseConv {
+  /** Output planes per job: enough work to amortise scheduling, small enough to balance. */
+  private static final int PLANES_PER_JOB = 4;
+
+  private final CpuKernels kern;
+  private final ConvLayout lay;
+  private final float[] weight;
+  private final float[] bias;
+  private final int threads;
+  private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+
+  DepthwiseConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
+    if (lay.transposed() || lay.inCPerGroup() != 1) {
+      throw new IllegalArgumentException("not a depthwise Conv2d: " + lay);
+    }
+    this.kern = kern;
+    this.lay = lay;
+    this.weight = weight.clone();
+    this.bias = bias;
+    this.threads = Math.max(1, threads);
+  }
+
+  static boolean applies(ConvLayout lay) {
+    return !lay.transposed() && lay.inCPerGroup() == 1;
+  }
+
+  void run(float[] x, float[] y, ConvGeometry g) {
+    int planes = g.n() * lay.outC();
+    if (planes == 0 || g.outH() == 0 || g.outW() == 0) {
+      return;
+    }
+    int jobs = Ints.ceilDiv(planes, PLANES_PER_JOB);
+    Parallel.run(
+        threads,
+        jobs,
+        scratch,
+        (job, s) -> {
+          int end = Math.min(planes, (job + 1) * PLANES_PER_JOB);
+          for (int pl = job * PLANES_PER_JOB; pl < end; pl++) {
+            plane(x, y, g, pl, s);
+          }
+        });
+  }
+
+  private void plane(float[] x, float[] y, ConvGeometry g, int pl, Scratch s) {
+    int img = pl / lay.outC();
+    int oc = pl % lay.outC();
+    int ic = oc / lay.outCPerGroup();
+    int ih = g.inH();
+    int iw = g.inW();
+    // Only the rows and columns the kernel can reach are materialised.
+    int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
+    int pw = (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
+    float[] p = s.plane(ph * pw);
+    int src = (img * lay.inC() + ic) * ih * iw;
+    // The halo is zeroed once per scratch and geometry; later planes only copy their interior.
+    long key =
+        ((long) ph * 65_537 + pw) * 65_537 * 65_537 + (long) g.padTop() * 65_537 + g.padLeft();
+    boolean zeroed = s.planeKey == key;
+    s.planeKey = key;
+    int lo = Math.min(pw, g.padLeft());
+    int hi = Math.max(lo, Math.min(pw, g.padLeft() + iw));
+    for (int r = 0; r < ph; r++) {
+      int sr = r - g.padTop();
+      int d = r * pw;
+      if (sr < 0 || sr >= ih) {
+        if (!zeroed) {
+          Arrays.fill(p, d, d + pw, 0f);
+        }
+        continue;
+      }
+      if (!zeroed) {
+        Arrays.fill(p, d, d + lo, 0f);
+        Arrays.fill(p, d + hi, d + pw, 0f);
+      }
+      if (hi > lo) {
+        System.arraycopy(x, src + sr * iw + lo - g.padLeft(), p, d + lo, hi - lo);
+      }
+    }
+    int kh = g.kH();
+    int kw = g.kW();
+    int wOff = oc * kh * kw;
+    float b = bias == null ? 0f : bias[oc];
+    int yPlane = pl * g.outH() * g.outW();
+    int[] taps = s.taps(kh * kw);
+    for (int i = 0; i < kh; i++) {
+      for (int t = 0; t < kw; t++) {
+        taps[i * kw + t] = i * g.dH() * pw + t * g.dW();
+      }
+    }
+    if (g.sW() == 1) {
+      kern.depthwiseRows(
+          p, 0, g.sH() * pw, taps, weight, wOff, b, y, yPlane, g.outW(), g.outH(), g.outW());
+      return;
+    }
+    for (int oh = 0; oh < g.outH(); oh++) {
+      int xr = oh * g.sH() * pw;
+      int yr = yPlane + oh * g.outW();
+      for (int ow = 0; ow < g.outW(); ow++) {
+        float acc = b;
+        int xc = xr + ow * g.sW();
+        for (int t = 0; t < taps.length; t++) {
+          acc += weight[wOff + t] * p[xc + taps[t]];
+        }
+        y[yr + ow] = acc;
+      }
+    }
+  }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+  }
+}

@@ -1,0 +1,518 @@
+package io.sparkconv.kernels.cpu;
+
+import io.sparkconv.kernels.spec.ConvGeometry;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Convolution as an implicit GEMM read straight from a re-laid-out input, with no im2col packing:
+ * {@code Y[oc][p] = bias[oc] + Σ_k A[oc][k]·S[base + off[k] + p]}.
+ *
+ * <p>The input is copied once per run into a source buffer S: zero halos added (the padding) and,
+ * for a strided Conv2d, each plane split into {@code sH·sW} stride phases (sub-plane {@code (a, b)}
+ * holds rows {@code a, a+sH, ...} and columns {@code b, b+sW, ...}). In S every tap of the kernel
+ * is then a constant shift of one output grid: output {@code (q, r)} at grid index {@code p = q·PW
+ * + r} reads {@code S[off[k] + p]}, where the grid has the source row pitch PW and its last columns
+ * are garbage (computed, never stored). A register tile is thus MR output channels × NR consecutive
+ * grid positions, and the B operand of every k step is one contiguous vector load: no packing at
+ * all, for any kernel size, stride, dilation or padding. A 1×1 stride-1 unpadded convolution reads
+ * the input itself (no copy).
+ *
+ * <p>ConvTranspose2d runs in gather form as {@code sH·sW} output phases: outputs {@code oh = rh +
+ * q·sH, ow = rw + r·sW} form a stride-1 correlation over the input with the taps {@code kh} whose
+ * {@code (rh + padH − kh·dH)} is a multiple of sH, at input offset {@code (rh + padH − kh·dH)/sH}
+ * (likewise for width) — no scatter-adds, and the same per-FLOP cost as a forward convolution.
+ *
+ * <p>Glossary: M = outC/groups, K = (inC/groups)·taps, MR×NR register tile, (uH, uW) input split
+ * (the forward stride, or 1), T/L top/left halo, PH×PW source sub-plane, Q×R valid output grid of a
+ * phase.
+ */
+final class OffsetGemmConv {
+  /**
+   * K steps per register-tile pass: the tile's input rows (KC vectors, from KC different channel
+   * planes whose addresses can alias in L1) and weights stay cached across the MR blocks.
+   */
+  static final int KC_DEFAULT = Integer.getInteger("sparkconv.cpu.kc", 256);
+
+  /** Whether tiles touch the next panel's input lines ({@code -Dsparkconv.cpu.prefetch=false}). */
+  static final boolean PREFETCH =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.prefetch", "true"));
+
+  /** Weight block size (bytes) above which a job loops over row blocks outside its panels. */
+  static final int ROWS_OUTER_BYTES =
+      Integer.getInteger("sparkconv.cpu.rowsOuterBytes", 256 * 1024);
+
+  /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
+  static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
+
+  /** Register-tile columns per job: enough to amortise the job, small enough to balance. */
+  private static final int PANELS_PER_JOB = 8;
+
+  private final CpuKernels kern;
+  private final int mr;
+  private final int nr;
+  private final ConvLayout lay;
+  private final int uH;
+  private final int uW;
+  private final Phase[] phases;
+  private final float[] bias;
+  private final int threads;
+  private final int mPad;
+  private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
+
+  /**
+   * A sub-convolution: output residue (rh, rw) and, per tap, the input row/column offset {@code e}
+   * (input row = {@code q·uH + e}) and kernel index. Forward: one phase, {@code e = kh·dH} (the
+   * run's padding is subtracted at run time).
+   */
+  private record Phase(int rh, int rw, int[] eH, int[] eW, int kLen, float[] packed) {}
+
+  /** Per-run sizes of the source buffer. */
+  private record Source(int top, int left, int ph, int pw, int stride, boolean direct) {}
+
+  /**
+   * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
+   * 64-byte lines: the K rows a tile reads (one per channel) then start in different L1 sets. A
+   * power-of-two-ish stride (a 56×56 plane is 12,544 bytes) maps them onto a few sets and every
+   * tile thrashes L1.
+   */
+  static int spreadStride(int size) {
+    int s = Ints.roundUp(size, 16);
+    return (s / 16) % 2 == 0 ? s + 16 : s;
+  }
+
+  OffsetGemmConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
+    this.kern = kern;
+    this.mr = kern.mr();
+    this.nr = kern.nr();
+    this.lay = lay;
+    this.bias = bias;
+    this.threads = Math.max(1, threads);
+    this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
+    this.uH = lay.transposed() ? 1 : lay.sH();
+    this.uW = lay.transposed() ? 1 : lay.sW();
+    if (!lay.transposed()) {
+      int[] tapH = iota(lay.kH());
+      int[] tapW = iota(lay.kW());
+      int[] eH = new int[lay.kH()];
+      int[] eW = new int[lay.kW()];
+      for (int i = 0; i < eH.length; i++) {
+        eH[i] = i * lay.dH();
+      }
+      for (int i = 0; i < eW.length; i++) {
+        eW[i] = i * lay.dW();
+      }
+      phases = new Phase[] {phase(0, 0, tapH, tapW, eH, eW, weight)};
+    } else {
+      phases = new Phase[lay.sH() * lay.sW()];
+      for (int rh = 0; rh < lay.sH(); rh++) {
+        int[][] th = taps(rh, lay.padH(), lay.kH(), lay.sH(), lay.dH());
+        for (int rw = 0; rw < lay.sW(); rw++) {
+          int[][] tw = taps(rw, lay.padW(), lay.kW(), lay.sW(), lay.dW());
+          phases[rh * lay.sW() + rw] = phase(rh, rw, th[0], tw[0], th[1], tw[1], weight);
+        }
+      }
+    }
+  }
+
+  private static int[] iota(int n) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  /** Taps of a transposed phase with output residue {@code r}, and their input offsets. */
+  private static int[][] taps(int r, int pad, int k, int s, int d) {
+    int count = 0;
+    for (int i = 0; i < k; i++) {
+      if (Math.floorMod(r + pad - i * d, s) == 0) {
+        count++;
+      }
+    }
+    int[] tap = new int[count];
+    int[] off = new int[count];
+    count = 0;
+    for (int i = 0; i < k; i++) {
+      int t = r + pad - i * d;
+      if (Math.floorMod(t, s) == 0) {
+        tap[count] = i;
+        off[count++] = Math.floorDiv(t, s);
+      }
+    }
+    return new int[][] {tap, off};
+  }
+
+  /** Packs one phase's weights: per group and MR block, {@code [K][MR]}, rows past M zero. */
+  private Phase phase(int rh, int rw, int[] tapH, int[] tapW, int[] eH, int[] eW, float[] w) {
+    int icg = lay.inCPerGroup();
+    int ocg = lay.outCPerGroup();
+    int nT = tapH.length * tapW.length;
+    int kLen = icg * nT;
+    int khw = lay.kH() * lay.kW();
+    float[] a = new float[lay.groups() * kLen * mPad];
+    for (int g = 0; g < lay.groups(); g++) {
+      for (int oc = 0; oc < ocg; oc++) {
+        int blk = (g * mPad + oc / mr * mr) * kLen;
+        for (int k = 0; k < kLen; k++) {
+          int ic = k / nT;
+          int t = k % nT;
+          int tap = tapH[t / tapW.length] * lay.kW() + tapW[t % tapW.length];
+          int src =
+              lay.transposed()
+                  ? ((g * icg + ic) * ocg + oc) * khw + tap
+                  : ((g * ocg + oc) * icg + ic) * khw + tap;
+          a[blk + k * mr + oc % mr] = w[src];
+        }
+      }
+    }
+    return new Phase(rh, rw, eH, eW, kLen, a);
+  }
+
+  private int gridRows(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outH() - ph.rh), lay.sH()) : g.outH();
+  }
+
+  private int gridCols(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outW() - ph.rw), lay.sW()) : g.outW();
+  }
+
+  /** Halo and sub-plane sizes so that every valid output reads inside the source. */
+  private Source source(ConvGeometry g) {
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    int top = 0;
+    int left = 0;
+    int hNeed = g.inH();
+    int wNeed = g.inW();
+    boolean anyWideTap = false;
+    for (Phase ph : phases) {
+      int q = gridRows(ph, g);
+      int r = gridCols(ph, g);
+      if (ph.kLen == 0 || q == 0 || r == 0) {
+        continue;
+      }
+      for (int e : ph.eH) {
+        top = Math.max(top, padT - e);
+      }
+      for (int e : ph.eW) {
+        left = Math.max(left, padL - e);
+        anyWideTap |= e - padL != 0;
+      }
+    }
+    for (Phase ph : phases) {
+      int q = gridRows(ph, g);
+      int r = gridCols(ph, g);
+      if (ph.kLen == 0 || q == 0 || r == 0) {
+        continue;
+      }
+      for (int e : ph.eH) {
+        hNeed = Math.max(hNeed, (q - 1) * uH + e - padT + top + 1);
+      }
+      for (int e : ph.eW) {
+        wNeed = Math.max(wNeed, (r - 1) * uW + e - padL + left + 1);
+      }
+    }
+    hNeed = Math.max(hNeed, g.inH() + top);
+    wNeed = Math.max(wNeed, g.inW() + left);
+    boolean direct =
+        !FORCE_COPY
+            && uH == 1
+            && uW == 1
+            && top == 0
+            && left == 0
+            && hNeed == g.inH()
+            && wNeed == g.inW()
+            && !anyWideTap;
+    int ph = Ints.ceilDiv(hNeed, uH);
+    int pw = Ints.ceilDiv(wNeed, uW);
+    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct);
+  }
+
+  /**
+   * Runs the whole batch.
+   *
+   * @param x input {@code (n, inC, inH, inW)}
+   * @param y output {@code (n, outC, outH, outW)}; every element is written
+   */
+  void run(float[] x, float[] y, ConvGeometry g) {
+    int n = g.n();
+    if (n == 0 || g.outH() == 0 || g.outW() == 0 || lay.outC() == 0) {
+      return;
+    }
+    Source src = source(g);
+    int subPlane = src.stride;
+    int chanStride = uH * uW * subPlane;
+    float[] s = x;
+    if (!src.direct) {
+      long need = (long) n * lay.inC() * chanStride + src.pw + 2L * nr + 16;
+      if (need > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("input too large for the CPU backend: " + g);
+      }
+      s = borrowSource((int) need);
+      fillSource(x, s, g, src);
+    }
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    int[][] offs = new int[phases.length][];
+    int base = 0;
+    for (int i = 0; i < phases.length; i++) {
+      Phase ph = phases[i];
+      int nT = ph.eH.length * ph.eW.length;
+      int[] o = new int[ph.kLen];
+      for (int k = 0; k < ph.kLen; k++) {
+        int ic = k / nT;
+        int t = k % nT;
+        int eh = ph.eH[t / ph.eW.length] - padT + src.top;
+        int ew = ph.eW[t % ph.eW.length] - padL + src.left;
+        o[k] = ((ic * uH + eh % uH) * uW + ew % uW) * subPlane + (eh / uH) * src.pw + ew / uW;
+      }
+      offs[i] = o;
+      base += chunks(ph, g, src);
+    }
+    base *= n * lay.groups();
+    int mBlocks = mPad / mr;
+    int mSplit =
+        base >= 4 * threads ? 1 : Math.min(mBlocks, Ints.ceilDiv(4 * threads, Math.max(1, base)));
+    int jobs = base * mSplit;
+    float[] source = s;
+    try {
+      Parallel.run(
+          threads,
+          jobs,
+          scratch,
+          (job, sc) -> {
+            int ms = job % mSplit;
+            int rest = job / mSplit;
+            int img = rest % n;
+            rest /= n;
+            int grp = rest % lay.groups();
+            rest /= lay.groups();
+            for (int i = 0; i < phases.length; i++) {
+              int c = chunks(phases[i], g, src);
+              if (rest < c) {
+                int mb0 = (int) ((long) mBlocks * ms / mSplit);
+                int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
+                job(source, offs[i], y, g, src, phases[i], img, grp, rest, mb0, mb1, sc);
+                return;
+              }
+              rest -= c;
+            }
+            throw new IllegalStateException("job " + job + " out of range");
+          });
+    } finally {
+      if (!src.direct) {
+        sources.add(s);
+      }
+    }
+  }
+
+  private float[] borrowSource(int size) {
+    float[] s = sources.poll();
+    return s != null && s.length >= size ? s : new float[size];
+  }
+
+  private int chunks(Phase ph, ConvGeometry g, Source src) {
+    int q = gridRows(ph, g);
+    if (q == 0 || gridCols(ph, g) == 0) {
+      return 0;
+    }
+    return Ints.ceilDiv(Ints.ceilDiv(q * src.pw, nr), PANELS_PER_JOB);
+  }
+
+  /** Copies the input into the source layout (halos zeroed, strided inputs split into phases). */
+  private void fillSource(float[] x, float[] s, ConvGeometry g, Source src) {
+    int ih = g.inH();
+    int iw = g.inW();
+    int planes = g.n() * lay.inC();
+    int subPlane = src.stride;
+    Parallel.run(
+        threads,
+        Ints.ceilDiv(planes, 8),
+        scratch,
+        (job, sc) -> {
+          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
+            int in = pl * ih * iw;
+            for (int a = 0; a < uH; a++) {
+              for (int b = 0; b < uW; b++) {
+                int out = ((pl * uH + a) * uW + b) * subPlane;
+                for (int i = 0; i < src.ph; i++) {
+                  int row = i * uH + a - src.top;
+                  int d = out + i * src.pw;
+                  if (row < 0 || row >= ih) {
+                    Arrays.fill(s, d, d + src.pw, 0f);
+                    continue;
+                  }
+                  int r0 = in + row * iw;
+                  if (uW == 1) {
+                    int lo = Math.min(src.pw, src.left);
+                    int hi = Math.max(lo, Math.min(src.pw, src.left + iw));
+                    Arrays.fill(s, d, d + lo, 0f);
+                    if (hi > lo) {
+                      System.arraycopy(x, r0 + lo - src.left, s, d + lo, hi - lo);
+                    }
+                    Arrays.fill(s, d + hi, d + src.pw, 0f);
+                  } else {
+                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
+                  }
+                }
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * {@code s[d + j] = x[r0 + j·u + first]} where that column lies in {@code [0, iw)}, else 0, for
+   * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
+   */
+  static void copyStridedRow(
+      float[] x, int r0, int iw, int u, int first, float[] s, int d, int pw) {
+    int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
+    int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
+    Arrays.fill(s, d, d + lo, 0f);
+    int src = r0 + first + lo * u;
+    for (int j = lo; j < hi; j++, src += u) {
+      s[d + j] = x[src];
+    }
+    Arrays.fill(s, d + hi, d + pw, 0f);
+  }
+
+  private void job(
+      float[] s,
+      int[] offs,
+      float[] y,
+      ConvGeometry g,
+      Source src,
+      Phase ph,
+      int img,
+      int grp,
+      int chunk,
+      int mb0,
+      int mb1,
+      Scratch sc) {
+    int ocg = lay.outCPerGroup();
+    int q = gridRows(ph, g);
+    int r = gridCols(ph, g);
+    int pw = src.pw;
+    int grid = q * pw;
+    int panels = Ints.ceilDiv(grid, nr);
+    int p0 = chunk * PANELS_PER_JOB;
+    int p1 = Math.min(panels, p0 + PANELS_PER_JOB);
+    int rowLo = mb0 * mr;
+    int rowHi = Math.min(ocg, mb1 * mr);
+    int kLen = ph.kLen;
+    // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
+    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.stride;
+    int ldc = (p1 - p0) * nr;
+    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
+    int ohw = g.outH() * g.outW();
+    int yBase = (img * lay.outC() + grp * ocg) * ohw;
+    int osH = lay.transposed() ? lay.sH() : 1;
+    int osW = lay.transposed() ? lay.sW() : 1;
+    // Reading the input in place, the last partial panel would pass the array's end: gather it.
+    boolean gatherLast = src.direct && p1 * nr > grid;
+    int pFull = gatherLast ? p1 - 1 : p1;
+    if (kLen == 0) {
+      for (int m = rowLo; m < rowHi; m++) {
+        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0f : bias[grp * ocg + m]);
+      }
+    }
+    // K blocks outermost. Few output channels: panels, then row blocks: each panel's KC input rows
+    // stay in L1 across the row blocks and the whole weight block (M·KC) sits in L2. Many output
+    // channels (a weight block beyond L2's share): row blocks, then panels, so each MR·KC weight
+    // block stays in L1 across the job's panels instead of streaming M·KC from L3 per panel.
+    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
+    for (int k0 = 0; k0 < kLen; k0 += kc) {
+      int kcl = Math.min(kc, kLen - k0);
+      int nOuter = rowsOuter ? mb1 - mb0 : pFull - p0;
+      int nInner = rowsOuter ? pFull - p0 : mb1 - mb0;
+      for (int o = 0; o < nOuter; o++) {
+        for (int i = 0; i < nInner; i++) {
+          int mb = mb0 + (rowsOuter ? o : i);
+          int p = p0 + (rowsOuter ? i : o);
+          boolean first = rowsOuter ? o == 0 : i == 0;
+          boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
+          kern.gemmTileShift(
+              ph.packed,
+              (grp * mPad + mb * mr) * kLen + k0 * mr,
+              s,
+              sBase + p * nr,
+              offs,
+              k0,
+              kcl,
+              bias,
+              grp * ocg + mb * mr,
+              Math.min(mr, ocg - mb * mr),
+              k0 > 0,
+              c,
+              mb * mr * ldc + (p - p0) * nr,
+              ldc,
+              prefetchOk ? nr : 0);
+        }
+      }
+    }
+    if (gatherLast && kLen > 0) {
+      int col0 = (p1 - 1) * nr;
+      int valid = grid - col0;
+      float[] b = sc.panel(kLen * nr);
+      for (int k = 0; k < kLen; k++) {
+        System.arraycopy(s, sBase + offs[k] + col0, b, k * nr, valid);
+        Arrays.fill(b, k * nr + valid, k * nr + nr, 0f);
+      }
+      for (int mb = mb0; mb < mb1; mb++) {
+        kern.gemmTile(
+            ph.packed,
+            (grp * mPad + mb * mr) * kLen,
+            b,
+            0,
+            kLen,
+            bias,
+            grp * ocg + mb * mr,
+            false,
+            c,
+            mb * mr * ldc + (p1 - 1 - p0) * nr,
+            ldc,
+            Math.min(mr, ocg - mb * mr),
+            nr,
+            sc.edge);
+      }
+    }
+    // Store the valid grid positions (columns r < R of each grid row).
+    int col0 = p0 * nr;
+    int end = Math.min(grid, p1 * nr);
+    int qq = col0 / pw;
+    int cc = col0 - qq * pw;
+    int j = 0;
+    while (col0 + j < end) {
+      int seg = Math.min(end - col0 - j, pw - cc);
+      int valid = Math.max(0, Math.min(seg, r - cc));
+      if (valid > 0) {
+        int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+        for (int m = rowLo; m < rowHi; m++) {
+          int from = m * ldc + j;
+          int to = d + m * ohw;
+          if (osW == 1) {
+            System.arraycopy(c, from, y, to, valid);
+          } else {
+            for (int i = 0; i < valid; i++) {
+              y[to + i * osW] = c[from + i];
+            }
+          }
+        }
+      }
+      j += seg;
+      qq++;
+      cc = 0;
+    }
+  }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+    sources.clear();
+  }
+}

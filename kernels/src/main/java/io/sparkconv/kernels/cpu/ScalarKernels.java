@@ -1,0 +1,306 @@
+package io.sparkconv.kernels.cpu;
+
+/**
+ * Plain-Java kernels: the fallback when {@code jdk.incubator.vector} is not enabled. Same tile
+ * shape and contracts as the Vector API kernels; the inner column loops are simple enough for the
+ * JIT's auto-vectorizer.
+ */
+final class ScalarKernels implements CpuKernels {
+  static final int MR = 8;
+  static final int NR = 32;
+  static final int NR_D = 16;
+
+  @Override
+  public String description() {
+    return "scalar";
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public int nrD() {
+    return NR_D;
+  }
+
+  @Override
+  public void gemmTile(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      float[] edge) {
+    // Accumulate in the edge buffer (an MR x NR tile, L1-resident), then write the valid part.
+    float[] t = edge;
+    for (int r = 0; r < MR; r++) {
+      float init = r < rows && !accumulate && bias != null ? bias[biasOff + r] : 0f;
+      for (int j = 0; j < NR; j++) {
+        t[r * NR + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int bk = bOff + k * NR;
+      for (int r = 0; r < MR; r++) {
+        float av = a[ak + r];
+        int tr = r * NR;
+        for (int j = 0; j < NR; j++) {
+          t[tr + j] += av * b[bk + j];
+        }
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(t, r * NR, c, cOff + r * ldc, cols);
+    }
+  }
+
+  @Override
+  public void gemmTileD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      double[] edge) {
+    double[] t = edge;
+    for (int r = 0; r < MR; r++) {
+      double init = r < rows && !accumulate && bias != null ? bias[biasOff + r] : 0.0;
+      for (int j = 0; j < NR_D; j++) {
+        t[r * NR_D + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int bk = bOff + k * NR_D;
+      for (int r = 0; r < MR; r++) {
+        double av = a[ak + r];
+        int tr = r * NR_D;
+        for (int j = 0; j < NR_D; j++) {
+          t[tr + j] += av * b[bk + j];
+        }
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(t, r * NR_D, c, cOff + r * ldc, cols);
+    }
+  }
+
+  @Override
+  public void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int prefetch) {
+    for (int r = 0; r < MR; r++) {
+      float init = r < rows && bias != null ? bias[biasOff + r] : 0f;
+      int cr = cOff + r * ldc;
+      for (int j = 0; j < NR && !accumulate; j++) {
+        c[cr + j] = init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int xk = xBase + offs[offOff + k];
+      for (int r = 0; r < MR; r++) {
+        float av = a[ak + r];
+        int cr = cOff + r * ldc;
+        for (int j = 0; j < NR; j++) {
+          c[cr + j] += av * x[xk + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int prefetch) {
+    for (int r = 0; r < MR; r++) {
+      double init = r < rows && bias != null ? bias[biasOff + r] : 0.0;
+      int cr = cOff + r * ldc;
+      for (int j = 0; j < NR_D && !accumulate; j++) {
+        c[cr + j] = init;
+      }
+    }
+    for (int k = 0; k < kc; k++) {
+      int ak = aOff + k * MR;
+      int xk = xBase + offs[offOff + k];
+      for (int r = 0; r < MR; r++) {
+        double av = a[ak + r];
+        int cr = cOff + r * ldc;
+        for (int j = 0; j < NR_D; j++) {
+          c[cr + j] += av * x[xk + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void depthwiseRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int yStep,
+      int rows,
+      int count) {
+    for (int r = 0; r < rows; r++) {
+      int yr = yOff + r * yStep;
+      int xr = xOff + r * xStep;
+      for (int j = 0; j < count; j++) {
+        y[yr + j] = bias;
+      }
+      for (int t = 0; t < taps.length; t++) {
+        float wv = w[wOff + t];
+        int xs = xr + taps[t];
+        for (int j = 0; j < count; j++) {
+          y[yr + j] += wv * x[xs + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[16];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 16; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      for (int c = 0; c < 4; c++) {
+        float t0 = d[c] - d[8 + c];
+        float t1 = d[4 + c] + d[8 + c];
+        float t2 = d[8 + c] - d[4 + c];
+        float t3 = d[4 + c] - d[12 + c];
+        d[c] = t0;
+        d[4 + c] = t1;
+        d[8 + c] = t2;
+        d[12 + c] = t3;
+      }
+      for (int i = 0; i < 4; i++) {
+        int r = 4 * i;
+        v[vOff + (r) * vStride + j] = d[r] - d[r + 2];
+        v[vOff + (r + 1) * vStride + j] = d[r + 1] + d[r + 2];
+        v[vOff + (r + 2) * vStride + j] = d[r + 2] - d[r + 1];
+        v[vOff + (r + 3) * vStride + j] = d[r + 1] - d[r + 3];
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutput(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[16];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 16; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      for (int c = 0; c < 4; c++) {
+        float s0 = q[c] + q[4 + c] + q[8 + c];
+        float s1 = q[4 + c] - q[8 + c] - q[12 + c];
+        q[c] = s0;
+        q[4 + c] = s1;
+      }
+      for (int a = 0; a < 2; a++) {
+        int r = 4 * a;
+        out[outOff + (2 * a) * NR + j] = bias + q[r] + q[r + 1] + q[r + 2];
+        out[outOff + (2 * a + 1) * NR + j] = bias + q[r + 1] - q[r + 2] - q[r + 3];
+      }
+    }
+  }
+
+  @Override
+  public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[9];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 9; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      for (int c = 0; c < 3; c++) {
+        d[c] = d[c] - d[3 + c];
+        d[6 + c] = d[6 + c] - d[3 + c];
+      }
+      for (int i = 0; i < 3; i++) {
+        int r = 3 * i;
+        v[vOff + r * vStride + j] = d[r] - d[r + 1];
+        v[vOff + (r + 1) * vStride + j] = d[r + 1];
+        v[vOff + (r + 2) * vStride + j] = d[r + 2] - d[r + 1];
+      }
+    }
+  }
+
+  @Override
+  public void winograd22Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[9];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 9; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      for (int c = 0; c < 3; c++) {
+        float s0 = q[c] + q[3 + c];
+        float s1 = q[3 + c] + q[6 + c];
+        q[c] = s0;
+        q[3 + c] = s1;
+      }
+      for (int a = 0; a < 2; a++) {
+        int r = 3 * a;
+        out[outOff + (2 * a) * NR + j] = bias + q[r] + q[r + 1];
+        out[outOff + (2 * a + 1) * NR + j] = bias + q[r + 1] + q[r + 2];
+      }
+    }
+  }
+}

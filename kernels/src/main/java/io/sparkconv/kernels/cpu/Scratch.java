@@ -1,0 +1,65 @@
+package io.sparkconv.kernels.cpu;
+
+/**
+ * Per-participant working memory of a plan (packed input panels, output tiles, padded planes).
+ * Buffers grow on demand and are kept, so steady-state runs allocate nothing here. Never shared
+ * between threads at the same time (see {@link Parallel}).
+ */
+final class Scratch {
+  private float[] panel = new float[0];
+  private int[] taps = new int[0];
+  private float[] tile = new float[0];
+  private float[] plane = new float[0];
+  private double[] panelD = new double[0];
+  private double[] tileD = new double[0];
+
+  /** Layout of the zero halo last written to {@link #plane} (see DepthwiseConv). */
+  long planeKey = -1;
+
+  final float[] edge = new float[1024];
+  final double[] edgeD = new double[1024];
+
+  /** Exactly {@code size} ints (tap offset tables are iterated by length). */
+  int[] taps(int size) {
+    if (taps.length != size) {
+      taps = new int[size];
+    }
+    return taps;
+  }
+
+  float[] panel(int size) {
+    if (panel.length < size) {
+      panel = new float[size];
+    }
+    return panel;
+  }
+
+  float[] tile(int size) {
+    if (tile.length < size) {
+      tile = new float[size];
+    }
+    return tile;
+  }
+
+  float[] plane(int size) {
+    if (plane.length < size) {
+      plane = new float[size];
+      planeKey = -1;
+    }
+    return plane;
+  }
+
+  double[] panelD(int size) {
+    if (panelD.length < size) {
+      panelD = new double[size];
+    }
+    return panelD;
+  }
+
+  double[] tileD(int size) {
+    if (tileD.length < size) {
+      tileD = new double[size];
+    }
+    return tileD;
+  }
+}

@@ -1,0 +1,1022 @@
+package io.sparkconv.kernels.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels ({@code SPECIES_PREFERRED}: 512-bit on AVX-512). Loaded only through {@link
+ * CpuKernelsProvider} after the module probe succeeded: this is the only class that imports {@code
+ * jdk.incubator.vector}.
+ *
+ * <p>The GEMM tile keeps MR × 2 vectors of accumulators in registers (16 of the 32 zmm registers),
+ * loads two vectors of the packed input panel and broadcasts MR packed weights per k step.
+ */
+final class VectorKernels implements CpuKernels {
+  private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+  private static final int LEN = SF.length();
+  private static final int LEND = SD.length();
+  static final int MR = 8;
+  static final int NR = 2 * LEN;
+  static final int NR_D = 2 * LEND;
+
+  /** Keeps the prefetching loads of {@link #gemmTileShift} alive (never read). */
+  static float sink;
+
+  static double sinkD;
+
+  @Override
+  public String description() {
+    return "Vector API " + SF.vectorBitSize() + "-bit";
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public int nrD() {
+    return NR_D;
+  }
+
+  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py 8 2
+  @Override
+  public void gemmTile(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      float[] edge) {
+    float[] out = c;
+    int o = cOff;
+    int ld = ldc;
+    boolean full = rows == MR && cols == NR;
+    if (!full) {
+      // Partial tile: run the full register tile on the edge buffer, copy the valid part back.
+      out = edge;
+      o = 0;
+      ld = NR;
+      if (accumulate) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(c, cOff + r * ldc, edge, r * NR, cols);
+        }
+      }
+    }
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(SF, out, o + 0 * ld + 0 * LEN);
+      c0_1 = FloatVector.fromArray(SF, out, o + 0 * ld + 1 * LEN);
+      c1_0 = FloatVector.fromArray(SF, out, o + 1 * ld + 0 * LEN);
+      c1_1 = FloatVector.fromArray(SF, out, o + 1 * ld + 1 * LEN);
+      c2_0 = FloatVector.fromArray(SF, out, o + 2 * ld + 0 * LEN);
+      c2_1 = FloatVector.fromArray(SF, out, o + 2 * ld + 1 * LEN);
+      c3_0 = FloatVector.fromArray(SF, out, o + 3 * ld + 0 * LEN);
+      c3_1 = FloatVector.fromArray(SF, out, o + 3 * ld + 1 * LEN);
+      c4_0 = FloatVector.fromArray(SF, out, o + 4 * ld + 0 * LEN);
+      c4_1 = FloatVector.fromArray(SF, out, o + 4 * ld + 1 * LEN);
+      c5_0 = FloatVector.fromArray(SF, out, o + 5 * ld + 0 * LEN);
+      c5_1 = FloatVector.fromArray(SF, out, o + 5 * ld + 1 * LEN);
+      c6_0 = FloatVector.fromArray(SF, out, o + 6 * ld + 0 * LEN);
+      c6_1 = FloatVector.fromArray(SF, out, o + 6 * ld + 1 * LEN);
+      c7_0 = FloatVector.fromArray(SF, out, o + 7 * ld + 0 * LEN);
+      c7_1 = FloatVector.fromArray(SF, out, o + 7 * ld + 1 * LEN);
+    } else {
+      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
+    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {
+      FloatVector b0 = FloatVector.fromArray(SF, b, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, b, bi + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      FloatVector a4 = FloatVector.broadcast(SF, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      FloatVector a5 = FloatVector.broadcast(SF, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      FloatVector a6 = FloatVector.broadcast(SF, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      FloatVector a7 = FloatVector.broadcast(SF, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+      bi += NR;
+    }
+    c0_0.intoArray(out, o + 0 * ld + 0 * LEN);
+    c0_1.intoArray(out, o + 0 * ld + 1 * LEN);
+    c1_0.intoArray(out, o + 1 * ld + 0 * LEN);
+    c1_1.intoArray(out, o + 1 * ld + 1 * LEN);
+    c2_0.intoArray(out, o + 2 * ld + 0 * LEN);
+    c2_1.intoArray(out, o + 2 * ld + 1 * LEN);
+    c3_0.intoArray(out, o + 3 * ld + 0 * LEN);
+    c3_1.intoArray(out, o + 3 * ld + 1 * LEN);
+    c4_0.intoArray(out, o + 4 * ld + 0 * LEN);
+    c4_1.intoArray(out, o + 4 * ld + 1 * LEN);
+    c5_0.intoArray(out, o + 5 * ld + 0 * LEN);
+    c5_1.intoArray(out, o + 5 * ld + 1 * LEN);
+    c6_0.intoArray(out, o + 6 * ld + 0 * LEN);
+    c6_1.intoArray(out, o + 6 * ld + 1 * LEN);
+    c7_0.intoArray(out, o + 7 * ld + 0 * LEN);
+    c7_1.intoArray(out, o + 7 * ld + 1 * LEN);
+    if (!full) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(edge, r * NR, c, cOff + r * ldc, cols);
+      }
+    }
+  }
+
+  @Override
+  public void gemmTileD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows,
+      int cols,
+      double[] edge) {
+    double[] out = c;
+    int o = cOff;
+    int ld = ldc;
+    boolean full = rows == MR && cols == NR_D;
+    if (!full) {
+      // Partial tile: run the full register tile on the edge buffer, copy the valid part back.
+      out = edge;
+      o = 0;
+      ld = NR_D;
+      if (accumulate) {
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(c, cOff + r * ldc, edge, r * NR_D, cols);
+        }
+      }
+    }
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    DoubleVector c4_0;
+    DoubleVector c4_1;
+    DoubleVector c5_0;
+    DoubleVector c5_1;
+    DoubleVector c6_0;
+    DoubleVector c6_1;
+    DoubleVector c7_0;
+    DoubleVector c7_1;
+    if (accumulate) {
+      c0_0 = DoubleVector.fromArray(SD, out, o + 0 * ld + 0 * LEND);
+      c0_1 = DoubleVector.fromArray(SD, out, o + 0 * ld + 1 * LEND);
+      c1_0 = DoubleVector.fromArray(SD, out, o + 1 * ld + 0 * LEND);
+      c1_1 = DoubleVector.fromArray(SD, out, o + 1 * ld + 1 * LEND);
+      c2_0 = DoubleVector.fromArray(SD, out, o + 2 * ld + 0 * LEND);
+      c2_1 = DoubleVector.fromArray(SD, out, o + 2 * ld + 1 * LEND);
+      c3_0 = DoubleVector.fromArray(SD, out, o + 3 * ld + 0 * LEND);
+      c3_1 = DoubleVector.fromArray(SD, out, o + 3 * ld + 1 * LEND);
+      c4_0 = DoubleVector.fromArray(SD, out, o + 4 * ld + 0 * LEND);
+      c4_1 = DoubleVector.fromArray(SD, out, o + 4 * ld + 1 * LEND);
+      c5_0 = DoubleVector.fromArray(SD, out, o + 5 * ld + 0 * LEND);
+      c5_1 = DoubleVector.fromArray(SD, out, o + 5 * ld + 1 * LEND);
+      c6_0 = DoubleVector.fromArray(SD, out, o + 6 * ld + 0 * LEND);
+      c6_1 = DoubleVector.fromArray(SD, out, o + 6 * ld + 1 * LEND);
+      c7_0 = DoubleVector.fromArray(SD, out, o + 7 * ld + 0 * LEND);
+      c7_1 = DoubleVector.fromArray(SD, out, o + 7 * ld + 1 * LEND);
+    } else {
+      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
+    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {
+      DoubleVector b0 = DoubleVector.fromArray(SD, b, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, b, bi + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      DoubleVector a4 = DoubleVector.broadcast(SD, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      DoubleVector a5 = DoubleVector.broadcast(SD, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      DoubleVector a6 = DoubleVector.broadcast(SD, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      DoubleVector a7 = DoubleVector.broadcast(SD, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+      bi += NR_D;
+    }
+    c0_0.intoArray(out, o + 0 * ld + 0 * LEND);
+    c0_1.intoArray(out, o + 0 * ld + 1 * LEND);
+    c1_0.intoArray(out, o + 1 * ld + 0 * LEND);
+    c1_1.intoArray(out, o + 1 * ld + 1 * LEND);
+    c2_0.intoArray(out, o + 2 * ld + 0 * LEND);
+    c2_1.intoArray(out, o + 2 * ld + 1 * LEND);
+    c3_0.intoArray(out, o + 3 * ld + 0 * LEND);
+    c3_1.intoArray(out, o + 3 * ld + 1 * LEND);
+    c4_0.intoArray(out, o + 4 * ld + 0 * LEND);
+    c4_1.intoArray(out, o + 4 * ld + 1 * LEND);
+    c5_0.intoArray(out, o + 5 * ld + 0 * LEND);
+    c5_1.intoArray(out, o + 5 * ld + 1 * LEND);
+    c6_0.intoArray(out, o + 6 * ld + 0 * LEND);
+    c6_1.intoArray(out, o + 6 * ld + 1 * LEND);
+    c7_0.intoArray(out, o + 7 * ld + 0 * LEND);
+    c7_1.intoArray(out, o + 7 * ld + 1 * LEND);
+    if (!full) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(edge, r * NR_D, c, cOff + r * ldc, cols);
+      }
+    }
+  }
+
+  @Override
+  public void gemmTileShift(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int prefetch) {
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN);
+      c0_1 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN);
+      c1_0 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN);
+      c1_1 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN);
+      c2_0 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN);
+      c2_1 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN);
+      c3_0 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN);
+      c3_1 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN);
+      c4_0 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 0 * LEN);
+      c4_1 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 1 * LEN);
+      c5_0 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 0 * LEN);
+      c5_1 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 1 * LEN);
+      c6_0 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 0 * LEN);
+      c6_1 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 1 * LEN);
+      c7_0 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 0 * LEN);
+      c7_1 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 1 * LEN);
+    } else {
+      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
+    int ai = aOff;
+    float touched = 0;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / 4];
+      }
+      FloatVector b0 = FloatVector.fromArray(SF, x, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, x, bi + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      FloatVector a4 = FloatVector.broadcast(SF, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      FloatVector a5 = FloatVector.broadcast(SF, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      FloatVector a6 = FloatVector.broadcast(SF, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      FloatVector a7 = FloatVector.broadcast(SF, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEN);
+    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEN);
+    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEN);
+    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEN);
+    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEN);
+    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEN);
+    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEN);
+    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEN);
+    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEN);
+    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEN);
+    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEN);
+    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEN);
+    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    sink = touched;
+  }
+
+  @Override
+  public void gemmTileShiftD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int prefetch) {
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    DoubleVector c4_0;
+    DoubleVector c4_1;
+    DoubleVector c5_0;
+    DoubleVector c5_1;
+    DoubleVector c6_0;
+    DoubleVector c6_1;
+    DoubleVector c7_0;
+    DoubleVector c7_1;
+    if (accumulate) {
+      c0_0 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND);
+      c0_1 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND);
+      c1_0 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND);
+      c1_1 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND);
+      c2_0 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND);
+      c2_1 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND);
+      c3_0 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND);
+      c3_1 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND);
+      c4_0 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 0 * LEND);
+      c4_1 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 1 * LEND);
+      c5_0 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 0 * LEND);
+      c5_1 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 1 * LEND);
+      c6_0 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 0 * LEND);
+      c6_1 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 1 * LEND);
+      c7_0 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 0 * LEND);
+      c7_1 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 1 * LEND);
+    } else {
+      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
+      c0_1 = c0_0;
+      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
+      c1_1 = c1_0;
+      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
+      c2_1 = c2_0;
+      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
+      c3_1 = c3_0;
+      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
+      c4_1 = c4_0;
+      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
+      c5_1 = c5_0;
+      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
+      c6_1 = c6_0;
+      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
+      c7_1 = c7_0;
+    }
+    int ai = aOff;
+    double touched = 0;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / 8];
+      }
+      DoubleVector b0 = DoubleVector.fromArray(SD, x, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, x, bi + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      DoubleVector a4 = DoubleVector.broadcast(SD, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      DoubleVector a5 = DoubleVector.broadcast(SD, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      DoubleVector a6 = DoubleVector.broadcast(SD, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      DoubleVector a7 = DoubleVector.broadcast(SD, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEND);
+    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEND);
+    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEND);
+    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEND);
+    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEND);
+    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEND);
+    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEND);
+    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEND);
+    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEND);
+    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEND);
+    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEND);
+    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEND);
+    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    sinkD = touched;
+  }
+
+  // GENERATED-END
+
+  @Override
+  public void depthwiseRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int yStep,
+      int rows,
+      int count) {
+    int r = 0;
+    if (count >= 2 * LEN
+        && taps.length == 9
+        && taps[1] == 1
+        && taps[3] == xStep
+        && taps[8] == 2 * xStep + 2) {
+      for (; r + 4 <= rows; r += 4) {
+        depthwise3x3Rows4(
+            x, xOff + r * xStep, xStep, w, wOff, bias, y, yOff + r * yStep, yStep, count);
+      }
+    }
+    if (count >= 2 * LEN) {
+      // Four rows × two vectors: eight independent FMA chains cover the FMA latency (one row's
+      // two chains alone leave the FMA unit idle most of the time).
+      for (; r + 4 <= rows; r += 4) {
+        int xr = xOff + r * xStep;
+        int yr = yOff + r * yStep;
+        for (int j = 0; ; ) {
+          FloatVector a0 = FloatVector.broadcast(SF, bias);
+          FloatVector a1 = a0;
+          FloatVector b0 = a0;
+          FloatVector b1 = a0;
+          FloatVector c0 = a0;
+          FloatVector c1 = a0;
+          FloatVector d0 = a0;
+          FloatVector d1 = a0;
+          int xb = xr + j;
+          for (int t = 0; t < taps.length; t++) {
+            FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
+            int xi = xb + taps[t];
+            a0 = wv.fma(FloatVector.fromArray(SF, x, xi), a0);
+            a1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), a1);
+            b0 = wv.fma(FloatVector.fromArray(SF, x, xi + xStep), b0);
+            b1 = wv.fma(FloatVector.fromArray(SF, x, xi + xStep + LEN), b1);
+            c0 = wv.fma(FloatVector.fromArray(SF, x, xi + 2 * xStep), c0);
+            c1 = wv.fma(FloatVector.fromArray(SF, x, xi + 2 * xStep + LEN), c1);
+            d0 = wv.fma(FloatVector.fromArray(SF, x, xi + 3 * xStep), d0);
+            d1 = wv.fma(FloatVector.fromArray(SF, x, xi + 3 * xStep + LEN), d1);
+          }
+          int yb = yr + j;
+          a0.intoArray(y, yb);
+          a1.intoArray(y, yb + LEN);
+          b0.intoArray(y, yb + yStep);
+          b1.intoArray(y, yb + yStep + LEN);
+          c0.intoArray(y, yb + 2 * yStep);
+          c1.intoArray(y, yb + 2 * yStep + LEN);
+          d0.intoArray(y, yb + 3 * yStep);
+          d1.intoArray(y, yb + 3 * yStep + LEN);
+          // The last step is moved back to end exactly at count: the overlap is recomputed to
+          // the same values, cheaper than masked loads, which Java 17 does not always intrinsify.
+          if (j + 2 * LEN >= count) {
+            break;
+          }
+          j = Math.min(j + 2 * LEN, count - 2 * LEN);
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      depthwiseRow(x, xOff + r * xStep, taps, w, wOff, bias, y, yOff + r * yStep, count);
+    }
+  }
+
+  private static void depthwiseRow(
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int count) {
+    int nt = taps.length;
+    if (count >= 2 * LEN) {
+      for (int j = 0; ; ) {
+        FloatVector acc0 = FloatVector.broadcast(SF, bias);
+        FloatVector acc1 = acc0;
+        int xb = xOff + j;
+        for (int t = 0; t < nt; t++) {
+          FloatVector wv = FloatVector.broadcast(SF, w[wOff + t]);
+          int xi = xb + taps[t];
+          acc0 = wv.fma(FloatVector.fromArray(SF, x, xi), acc0);
+          acc1 = wv.fma(FloatVector.fromArray(SF, x, xi + LEN), acc1);
+        }
+        acc0.intoArray(y, yOff + j);
+        acc1.intoArray(y, yOff + j + LEN);
+        if (j + 2 * LEN >= count) {
+          break;
+        }
+        j = Math.min(j + 2 * LEN, count - 2 * LEN);
+      }
+    } else if (count >= LEN) {
+      for (int j = 0; ; ) {
+        FloatVector acc = FloatVector.broadcast(SF, bias);
+        int xb = xOff + j;
+        for (int t = 0; t < nt; t++) {
+          acc =
+              FloatVector.broadcast(SF, w[wOff + t])
+                  .fma(FloatVector.fromArray(SF, x, xb + taps[t]), acc);
+        }
+        acc.intoArray(y, yOff + j);
+        if (j + LEN >= count) {
+          break;
+        }
+        j = count - LEN;
+      }
+    } else {
+      for (int j = 0; j < count; j++) {
+        float acc = bias;
+        for (int t = 0; t < nt; t++) {
+          acc += w[wOff + t] * x[xOff + taps[t] + j];
+        }
+        y[yOff + j] = acc;
+      }
+    }
+  }
+
+  /**
+   * Depthwise 3×3, stride 1, dilation 1: four output rows × two vectors per step, the nine weights
+   * held in registers, and each input vector loaded once for the (up to) three output rows that use
+   * it: 36 loads per 72 FMAs instead of 72 (the generic path is load-bound).
+   */
+  private static void depthwise3x3Rows4(
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] w,
+      int wOff,
+      float bias,
+      float[] y,
+      int yOff,
+      int ldy,
+      int count) {
+    FloatVector w0 = FloatVector.broadcast(SF, w[wOff + 0]);
+    FloatVector w1 = FloatVector.broadcast(SF, w[wOff + 1]);
+    FloatVector w2 = FloatVector.broadcast(SF, w[wOff + 2]);
+    FloatVector w3 = FloatVector.broadcast(SF, w[wOff + 3]);
+    FloatVector w4 = FloatVector.broadcast(SF, w[wOff + 4]);
+    FloatVector w5 = FloatVector.broadcast(SF, w[wOff + 5]);
+    FloatVector w6 = FloatVector.broadcast(SF, w[wOff + 6]);
+    FloatVector w7 = FloatVector.broadcast(SF, w[wOff + 7]);
+    FloatVector w8 = FloatVector.broadcast(SF, w[wOff + 8]);
+    FloatVector init = FloatVector.broadcast(SF, bias);
+    for (int j = 0; ; ) {
+      FloatVector a00 = init;
+      FloatVector a01 = init;
+      FloatVector a10 = init;
+      FloatVector a11 = init;
+      FloatVector a20 = init;
+      FloatVector a21 = init;
+      FloatVector a30 = init;
+      FloatVector a31 = init;
+      int xb = xOff + j;
+      FloatVector x0_00 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 0 + 0 * LEN);
+      FloatVector x1_00 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 0 + 1 * LEN);
+      a00 = w0.fma(x0_00, a00);
+      a01 = w0.fma(x1_00, a01);
+      FloatVector x0_01 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 1 + 0 * LEN);
+      FloatVector x1_01 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 1 + 1 * LEN);
+      a00 = w1.fma(x0_01, a00);
+      a01 = w1.fma(x1_01, a01);
+      FloatVector x0_02 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 2 + 0 * LEN);
+      FloatVector x1_02 = FloatVector.fromArray(SF, x, xb + 0 * ldx + 2 + 1 * LEN);
+      a00 = w2.fma(x0_02, a00);
+      a01 = w2.fma(x1_02, a01);
+      FloatVector x0_10 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 0 + 0 * LEN);
+      FloatVector x1_10 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 0 + 1 * LEN);
+      a00 = w3.fma(x0_10, a00);
+      a01 = w3.fma(x1_10, a01);
+      a10 = w0.fma(x0_10, a10);
+      a11 = w0.fma(x1_10, a11);
+      FloatVector x0_11 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 1 + 0 * LEN);
+      FloatVector x1_11 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 1 + 1 * LEN);
+      a00 = w4.fma(x0_11, a00);
+      a01 = w4.fma(x1_11, a01);
+      a10 = w1.fma(x0_11, a10);
+      a11 = w1.fma(x1_11, a11);
+      FloatVector x0_12 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 2 + 0 * LEN);
+      FloatVector x1_12 = FloatVector.fromArray(SF, x, xb + 1 * ldx + 2 + 1 * LEN);
+      a00 = w5.fma(x0_12, a00);
+      a01 = w5.fma(x1_12, a01);
+      a10 = w2.fma(x0_12, a10);
+      a11 = w2.fma(x1_12, a11);
+      FloatVector x0_20 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 0 + 0 * LEN);
+      FloatVector x1_20 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 0 + 1 * LEN);
+      a00 = w6.fma(x0_20, a00);
+      a01 = w6.fma(x1_20, a01);
+      a10 = w3.fma(x0_20, a10);
+      a11 = w3.fma(x1_20, a11);
+      a20 = w0.fma(x0_20, a20);
+      a21 = w0.fma(x1_20, a21);
+      FloatVector x0_21 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 1 + 0 * LEN);
+      FloatVector x1_21 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 1 + 1 * LEN);
+      a00 = w7.fma(x0_21, a00);
+      a01 = w7.fma(x1_21, a01);
+      a10 = w4.fma(x0_21, a10);
+      a11 = w4.fma(x1_21, a11);
+      a20 = w1.fma(x0_21, a20);
+      a21 = w1.fma(x1_21, a21);
+      FloatVector x0_22 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 2 + 0 * LEN);
+      FloatVector x1_22 = FloatVector.fromArray(SF, x, xb + 2 * ldx + 2 + 1 * LEN);
+      a00 = w8.fma(x0_22, a00);
+      a01 = w8.fma(x1_22, a01);
+      a10 = w5.fma(x0_22, a10);
+      a11 = w5.fma(x1_22, a11);
+      a20 = w2.fma(x0_22, a20);
+      a21 = w2.fma(x1_22, a21);
+      FloatVector x0_30 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 0 + 0 * LEN);
+      FloatVector x1_30 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 0 + 1 * LEN);
+      a10 = w6.fma(x0_30, a10);
+      a11 = w6.fma(x1_30, a11);
+      a20 = w3.fma(x0_30, a20);
+      a21 = w3.fma(x1_30, a21);
+      a30 = w0.fma(x0_30, a30);
+      a31 = w0.fma(x1_30, a31);
+      FloatVector x0_31 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 1 + 0 * LEN);
+      FloatVector x1_31 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 1 + 1 * LEN);
+      a10 = w7.fma(x0_31, a10);
+      a11 = w7.fma(x1_31, a11);
+      a20 = w4.fma(x0_31, a20);
+      a21 = w4.fma(x1_31, a21);
+      a30 = w1.fma(x0_31, a30);
+      a31 = w1.fma(x1_31, a31);
+      FloatVector x0_32 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 2 + 0 * LEN);
+      FloatVector x1_32 = FloatVector.fromArray(SF, x, xb + 3 * ldx + 2 + 1 * LEN);
+      a10 = w8.fma(x0_32, a10);
+      a11 = w8.fma(x1_32, a11);
+      a20 = w5.fma(x0_32, a20);
+      a21 = w5.fma(x1_32, a21);
+      a30 = w2.fma(x0_32, a30);
+      a31 = w2.fma(x1_32, a31);
+      FloatVector x0_40 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 0 + 0 * LEN);
+      FloatVector x1_40 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 0 + 1 * LEN);
+      a20 = w6.fma(x0_40, a20);
+      a21 = w6.fma(x1_40, a21);
+      a30 = w3.fma(x0_40, a30);
+      a31 = w3.fma(x1_40, a31);
+      FloatVector x0_41 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 1 + 0 * LEN);
+      FloatVector x1_41 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 1 + 1 * LEN);
+      a20 = w7.fma(x0_41, a20);
+      a21 = w7.fma(x1_41, a21);
+      a30 = w4.fma(x0_41, a30);
+      a31 = w4.fma(x1_41, a31);
+      FloatVector x0_42 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 2 + 0 * LEN);
+      FloatVector x1_42 = FloatVector.fromArray(SF, x, xb + 4 * ldx + 2 + 1 * LEN);
+      a20 = w8.fma(x0_42, a20);
+      a21 = w8.fma(x1_42, a21);
+      a30 = w5.fma(x0_42, a30);
+      a31 = w5.fma(x1_42, a31);
+      FloatVector x0_50 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 0 + 0 * LEN);
+      FloatVector x1_50 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 0 + 1 * LEN);
+      a30 = w6.fma(x0_50, a30);
+      a31 = w6.fma(x1_50, a31);
+      FloatVector x0_51 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 1 + 0 * LEN);
+      FloatVector x1_51 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 1 + 1 * LEN);
+      a30 = w7.fma(x0_51, a30);
+      a31 = w7.fma(x1_51, a31);
+      FloatVector x0_52 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 2 + 0 * LEN);
+      FloatVector x1_52 = FloatVector.fromArray(SF, x, xb + 5 * ldx + 2 + 1 * LEN);
+      a30 = w8.fma(x0_52, a30);
+      a31 = w8.fma(x1_52, a31);
+      int yb = yOff + j;
+      a00.intoArray(y, yb + 0 * ldy + 0 * LEN);
+      a01.intoArray(y, yb + 0 * ldy + 1 * LEN);
+      a10.intoArray(y, yb + 1 * ldy + 0 * LEN);
+      a11.intoArray(y, yb + 1 * ldy + 1 * LEN);
+      a20.intoArray(y, yb + 2 * ldy + 0 * LEN);
+      a21.intoArray(y, yb + 2 * ldy + 1 * LEN);
+      a30.intoArray(y, yb + 3 * ldy + 0 * LEN);
+      a31.intoArray(y, yb + 3 * ldy + 1 * LEN);
+      if (j + 2 * LEN >= count) {
+        break;
+      }
+      j = Math.min(j + 2 * LEN, count - 2 * LEN);
+    }
+  }
+
+  @Override
+  public void winogradInput(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0]);
+      FloatVector d1 = FloatVector.fromArray(SF, s, b + off[1]);
+      FloatVector d2 = FloatVector.fromArray(SF, s, b + off[2]);
+      FloatVector d3 = FloatVector.fromArray(SF, s, b + off[3]);
+      FloatVector d4 = FloatVector.fromArray(SF, s, b + off[4]);
+      FloatVector d5 = FloatVector.fromArray(SF, s, b + off[5]);
+      FloatVector d6 = FloatVector.fromArray(SF, s, b + off[6]);
+      FloatVector d7 = FloatVector.fromArray(SF, s, b + off[7]);
+      FloatVector d8 = FloatVector.fromArray(SF, s, b + off[8]);
+      FloatVector d9 = FloatVector.fromArray(SF, s, b + off[9]);
+      FloatVector d10 = FloatVector.fromArray(SF, s, b + off[10]);
+      FloatVector d11 = FloatVector.fromArray(SF, s, b + off[11]);
+      FloatVector d12 = FloatVector.fromArray(SF, s, b + off[12]);
+      FloatVector d13 = FloatVector.fromArray(SF, s, b + off[13]);
+      FloatVector d14 = FloatVector.fromArray(SF, s, b + off[14]);
+      FloatVector d15 = FloatVector.fromArray(SF, s, b + off[15]);
+      FloatVector t00 = d0.sub(d8);
+      FloatVector t10 = d4.add(d8);
+      FloatVector t20 = d8.sub(d4);
+      FloatVector t30 = d4.sub(d12);
+      FloatVector t01 = d1.sub(d9);
+      FloatVector t11 = d5.add(d9);
+      FloatVector t21 = d9.sub(d5);
+      FloatVector t31 = d5.sub(d13);
+      FloatVector t02 = d2.sub(d10);
+      FloatVector t12 = d6.add(d10);
+      FloatVector t22 = d10.sub(d6);
+      FloatVector t32 = d6.sub(d14);
+      FloatVector t03 = d3.sub(d11);
+      FloatVector t13 = d7.add(d11);
+      FloatVector t23 = d11.sub(d7);
+      FloatVector t33 = d7.sub(d15);
+      int o = vOff + h;
+      t00.sub(t02).intoArray(v, o + 0 * vStride);
+      t01.add(t02).intoArray(v, o + 1 * vStride);
+      t02.sub(t01).intoArray(v, o + 2 * vStride);
+      t01.sub(t03).intoArray(v, o + 3 * vStride);
+      t10.sub(t12).intoArray(v, o + 4 * vStride);
+      t11.add(t12).intoArray(v, o + 5 * vStride);
+      t12.sub(t11).intoArray(v, o + 6 * vStride);
+      t11.sub(t13).intoArray(v, o + 7 * vStride);
+      t20.sub(t22).intoArray(v, o + 8 * vStride);
+      t21.add(t22).intoArray(v, o + 9 * vStride);
+      t22.sub(t21).intoArray(v, o + 10 * vStride);
+      t21.sub(t23).intoArray(v, o + 11 * vStride);
+      t30.sub(t32).intoArray(v, o + 12 * vStride);
+      t31.add(t32).intoArray(v, o + 13 * vStride);
+      t32.sub(t31).intoArray(v, o + 14 * vStride);
+      t31.sub(t33).intoArray(v, o + 15 * vStride);
+    }
+  }
+
+  @Override
+  public void winogradOutput(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    FloatVector bv = FloatVector.broadcast(SF, bias);
+    for (int h = 0; h < NR; h += LEN) {
+      int b = mOff + h;
+      FloatVector q0 = FloatVector.fromArray(SF, m, b + 0 * mStride);
+      FloatVector q1 = FloatVector.fromArray(SF, m, b + 1 * mStride);
+      FloatVector q2 = FloatVector.fromArray(SF, m, b + 2 * mStride);
+      FloatVector q3 = FloatVector.fromArray(SF, m, b + 3 * mStride);
+      FloatVector q4 = FloatVector.fromArray(SF, m, b + 4 * mStride);
+      FloatVector q5 = FloatVector.fromArray(SF, m, b + 5 * mStride);
+      FloatVector q6 = FloatVector.fromArray(SF, m, b + 6 * mStride);
+      FloatVector q7 = FloatVector.fromArray(SF, m, b + 7 * mStride);
+      FloatVector q8 = FloatVector.fromArray(SF, m, b + 8 * mStride);
+      FloatVector q9 = FloatVector.fromArray(SF, m, b + 9 * mStride);
+      FloatVector q10 = FloatVector.fromArray(SF, m, b + 10 * mStride);
+      FloatVector q11 = FloatVector.fromArray(SF, m, b + 11 * mStride);
+      FloatVector q12 = FloatVector.fromArray(SF, m, b + 12 * mStride);
+      FloatVector q13 = FloatVector.fromArray(SF, m, b + 13 * mStride);
+      FloatVector q14 = FloatVector.fromArray(SF, m, b + 14 * mStride);
+      FloatVector q15 = FloatVector.fromArray(SF, m, b + 15 * mStride);
+      FloatVector s00 = q0.add(q4).add(q8);
+      FloatVector s10 = q4.sub(q8).sub(q12);
+      FloatVector s01 = q1.add(q5).add(q9);
+      FloatVector s11 = q5.sub(q9).sub(q13);
+      FloatVector s02 = q2.add(q6).add(q10);
+      FloatVector s12 = q6.sub(q10).sub(q14);
+      FloatVector s03 = q3.add(q7).add(q11);
+      FloatVector s13 = q7.sub(q11).sub(q15);
+      int o = outOff + h;
+      bv.add(s00).add(s01).add(s02).intoArray(out, o + 0 * NR);
+      bv.add(s01).sub(s02).sub(s03).intoArray(out, o + 1 * NR);
+      bv.add(s10).add(s11).add(s12).intoArray(out, o + 2 * NR);
+      bv.add(s11).sub(s12).sub(s13).intoArray(out, o + 3 * NR);
+    }
+  }
+
+  @Override
+  public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0]);
+      FloatVector d1 = FloatVector.fromArray(SF, s, b + off[1]);
+      FloatVector d2 = FloatVector.fromArray(SF, s, b + off[2]);
+      FloatVector d3 = FloatVector.fromArray(SF, s, b + off[3]);
+      FloatVector d4 = FloatVector.fromArray(SF, s, b + off[4]);
+      FloatVector d5 = FloatVector.fromArray(SF, s, b + off[5]);
+      FloatVector d6 = FloatVector.fromArray(SF, s, b + off[6]);
+      FloatVector d7 = FloatVector.fromArray(SF, s, b + off[7]);
+      FloatVector d8 = FloatVector.fromArray(SF, s, b + off[8]);
+      FloatVector t00 = d0.sub(d3);
+      FloatVector t10 = d3;
+      FloatVector t20 = d6.sub(d3);
+      FloatVector t01 = d1.sub(d4);
+      FloatVector t11 = d4;
+      FloatVector t21 = d7.sub(d4);
+      FloatVector t02 = d2.sub(d5);
+      FloatVector t12 = d5;
+      FloatVector t22 = d8.sub(d5);
+      int o = vOff + h;
+      t00.sub(t01).intoArray(v, o + 0 * vStride);
+      t01.intoArray(v, o + 1 * vStride);
+      t02.sub(t01).intoArray(v, o + 2 * vStride);
+      t10.sub(t11).intoArray(v, o + 3 * vStride);
+      t11.intoArray(v, o + 4 * vStride);
+      t12.sub(t11).intoArray(v, o + 5 * vStride);
+      t20.sub(t21).intoArray(v, o + 6 * vStride);
+      t21.intoArray(v, o + 7 * vStride);
+      t22.sub(t21).intoArray(v, o + 8 * vStride);
+    }
+  }
+
+  @Override
+  public void winograd22Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    FloatVector bv = FloatVector.broadcast(SF, bias);
+    for (int h = 0; h < NR; h += LEN) {
+      int b = mOff + h;
+      FloatVector q0 = FloatVector.fromArray(SF, m, b + 0 * mStride);
+      FloatVector q1 = FloatVector.fromArray(SF, m, b + 1 * mStride);
+      FloatVector q2 = FloatVector.fromArray(SF, m, b + 2 * mStride);
+      FloatVector q3 = FloatVector.fromArray(SF, m, b + 3 * mStride);
+      FloatVector q4 = FloatVector.fromArray(SF, m, b + 4 * mStride);
+      FloatVector q5 = FloatVector.fromArray(SF, m, b + 5 * mStride);
+      FloatVector q6 = FloatVector.fromArray(SF, m, b + 6 * mStride);
+      FloatVector q7 = FloatVector.fromArray(SF, m, b + 7 * mStride);
+      FloatVector q8 = FloatVector.fromArray(SF, m, b + 8 * mStride);
+      FloatVector s00 = q0.add(q3);
+      FloatVector s10 = q3.add(q6);
+      FloatVector s01 = q1.add(q4);
+      FloatVector s11 = q4.add(q7);
+      FloatVector s02 = q2.add(q5);
+      FloatVector s12 = q5.add(q8);
+      int o = outOff + h;
+      bv.add(s00).add(s01).intoArray(out, o + 0 * NR);
+      bv.add(s01).add(s02).intoArray(out, o + 1 * NR);
+      bv.add(s10).add(s11).intoArray(out, o + 2 * NR);
+      bv.add(s11).add(s12).intoArray(out, o + 3 * NR);
+    }
+  }
+}

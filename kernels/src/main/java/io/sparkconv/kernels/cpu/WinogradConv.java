@@ -1,0 +1,405 @@
+package io.sparkconv.kernels.cpu;
+
+import io.sparkconv.kernels.spec.ConvGeometry;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Winograd convolutions with 2×2 output tiles, batched as GEMMs over the transform elements:
+ *
+ * <ul>
+ *   <li>Conv2d 3×3, stride 1, dilation 1 by F(2×2, 3×3): 16 multiply-adds per tile and channel pair
+ *       instead of 36 (2.25× fewer GEMM FLOPs);
+ *   <li>ConvTranspose2d 4×4, stride 2, dilation 1 (the usual 2× upsampling): in gather form each of
+ *       its four output phases is a stride-1 correlation with a 2×2 sub-kernel, run by F(2×2, 2×2):
+ *       9 instead of 16 (1.78× fewer).
+ * </ul>
+ *
+ * <p>The transforms only add, subtract and halve, so results stay within a few float32 ulps of the
+ * direct sums (and are exact on small integers).
+ *
+ * <p>Layout: the zero-padded input is split into its four stride-2 phases (sub-plane {@code (a, b)}
+ * holds rows {@code a, a+2, ...}, columns {@code b, b+2, ...}), so element {@code (r, c)} of the
+ * patches of consecutive tiles along a tile row is one contiguous vector; tiles are numbered on a
+ * grid of the sub-plane pitch PW (columns past the last tile are garbage, as in {@link
+ * OffsetGemmConv}). Per job (image, group, phase, NR-tile panels): input transform of a K block
+ * into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the packed register tile, then
+ * the output transform adds the bias and writes the valid 2×2 outputs.
+ *
+ * <p>Glossary: E transform elements (16 or 9), T patch size (4 or 3), ξ element, U transformed
+ * weights, V transformed input tiles, M products; (rh, rw) output phase, e0 input offset of its
+ * first tap; tH×tW tiles; MR×NR register tile.
+ */
+final class WinogradConv {
+  private static final int PANELS_PER_JOB = 4;
+  private static final int KC = 128;
+
+  private final CpuKernels kern;
+  private final int mr;
+  private final int nr;
+  private final ConvLayout lay;
+  private final float[] bias;
+  private final int threads;
+  private final int mPad;
+  private final boolean f23;
+  private final int elems;
+  private final int patch;
+  private final Phase[] phases;
+
+  private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
+
+  /**
+   * One output phase: outputs {@code oh = rh + osH·q}; input row of patch row r for tile row ty:
+   * {@code 2·ty + e0H + r} (before the halo). U is {@code [ξ][group][mb][icg][MR]}.
+   */
+  private record Phase(int rh, int rw, int e0H, int e0W, float[] u) {}
+
+  /**
+   * Whether a Winograd variant applies and pays: Conv2d 3×3 / ConvTranspose2d 4×4 stride 2, stride
+   * 1 for Conv2d, dilation 1, enough channels per group (at 32 input channels a 3×3 only breaks
+   * even with the implicit GEMM here; at 48 it is 1.3× faster).
+   */
+  static boolean applies(ConvLayout lay) {
+    boolean channels = lay.inCPerGroup() >= 48 && lay.outCPerGroup() >= 32;
+    boolean unitDilation = lay.dH() == 1 && lay.dW() == 1;
+    if (!channels || !unitDilation) {
+      return false;
+    }
+    if (lay.transposed()) {
+      return lay.kH() == 4 && lay.kW() == 4 && lay.sH() == 2 && lay.sW() == 2;
+    }
+    return lay.kH() == 3 && lay.kW() == 3 && lay.sH() == 1 && lay.sW() == 1;
+  }
+
+  WinogradConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
+    if (!applies(lay)) {
+      throw new IllegalArgumentException("no Winograd variant for " + lay);
+    }
+    this.kern = kern;
+    this.mr = kern.mr();
+    this.nr = kern.nr();
+    this.lay = lay;
+    this.bias = bias;
+    this.threads = Math.max(1, threads);
+    this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
+    this.f23 = !lay.transposed();
+    this.elems = f23 ? 16 : 9;
+    this.patch = f23 ? 4 : 3;
+    if (f23) {
+      phases =
+          new Phase[] {
+            new Phase(0, 0, 0, 0, packU(weight, new int[] {0, 1, 2}, new int[] {0, 1, 2}))
+          };
+    } else {
+      phases = new Phase[4];
+      for (int rh = 0; rh < 2; rh++) {
+        for (int rw = 0; rw < 2; rw++) {
+          // Taps with (r + pad − k) even, ordered by increasing input offset (decreasing k).
+          int[] th = subTaps(rh, lay.padH());
+          int[] tw = subTaps(rw, lay.padW());
+          int e0H = Math.floorDiv(rh + lay.padH() - th[0], 2);
+          int e0W = Math.floorDiv(rw + lay.padW() - tw[0], 2);
+          phases[rh * 2 + rw] = new Phase(rh, rw, e0H, e0W, packU(weight, th, tw));
+        }
+      }
+    }
+  }
+
+  /** The two taps k of a 4-tap, stride-2 transposed kernel hitting output residue r. */
+  private static int[] subTaps(int r, int pad) {
+    int[] t = new int[2];
+    int n = 0;
+    for (int k = 3; k >= 0; k--) {
+      if (Math.floorMod(r + pad - k, 2) == 0) {
+        t[n++] = k;
+      }
+    }
+    return t;
+  }
+
+  /** Transforms and packs the (sub-)kernels given by tap lists {@code th × tw} of every pair. */
+  private float[] packU(float[] weight, int[] th, int[] tw) {
+    int icg = lay.inCPerGroup();
+    int ocg = lay.outCPerGroup();
+    int groups = lay.groups();
+    int khw = lay.kH() * lay.kW();
+    int kt = th.length;
+    float[] u = new float[elems * groups * mPad * icg];
+    double[] gg = new double[kt * kt];
+    double[] t = new double[patch * kt];
+    double[] row = new double[patch];
+    for (int g = 0; g < groups; g++) {
+      for (int oc = 0; oc < ocg; oc++) {
+        for (int ic = 0; ic < icg; ic++) {
+          int base =
+              lay.transposed()
+                  ? ((g * icg + ic) * ocg + oc) * khw
+                  : ((g * ocg + oc) * icg + ic) * khw;
+          for (int i = 0; i < kt; i++) {
+            for (int j = 0; j < kt; j++) {
+              gg[i * kt + j] = weight[base + th[i] * lay.kW() + tw[j]];
+            }
+          }
+          // U = G·g·Gᵀ in double, rounded once.
+          for (int c = 0; c < kt; c++) {
+            double[] col = new double[kt];
+            for (int i = 0; i < kt; i++) {
+              col[i] = gg[i * kt + c];
+            }
+            double[] gc = applyG(col);
+            for (int r = 0; r < patch; r++) {
+              t[r * kt + c] = gc[r];
+            }
+          }
+          for (int r = 0; r < patch; r++) {
+            double[] rr = new double[kt];
+            System.arraycopy(t, r * kt, rr, 0, kt);
+            double[] ur = applyG(rr);
+            System.arraycopy(ur, 0, row, 0, patch);
+            for (int c = 0; c < patch; c++) {
+              int xi = patch * r + c;
+              int at = ((xi * groups + g) * mPad + oc / mr * mr) * icg + ic * mr + oc % mr;
+              u[at] = (float) row[c];
+            }
+          }
+        }
+      }
+    }
+    return u;
+  }
+
+  /**
+   * G·v: F(2,3) {@code G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]}; F(2,2) {@code [[1,0],[1,1],[0,1]]}.
+   */
+  private double[] applyG(double[] v) {
+    if (f23) {
+      return new double[] {v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]};
+    }
+    return new double[] {v[0], v[0] + v[1], v[1]};
+  }
+
+  private int gridRows(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outH() - ph.rh), 2) : g.outH();
+  }
+
+  private int gridCols(Phase ph, ConvGeometry g) {
+    return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outW() - ph.rw), 2) : g.outW();
+  }
+
+  /** Halo, sub-plane sizes and stride for one run. */
+  private record Source(int top, int left, int ph, int pw, int stride) {}
+
+  private Source source(ConvGeometry g) {
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    int top = 0;
+    int left = 0;
+    for (Phase ph : phases) {
+      top = Math.max(top, padT - ph.e0H);
+      left = Math.max(left, padL - ph.e0W);
+    }
+    int hNeed = g.inH() + top;
+    int wNeed = g.inW() + left;
+    for (Phase ph : phases) {
+      int tH = Ints.ceilDiv(gridRows(ph, g), 2);
+      int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+      hNeed = Math.max(hNeed, 2 * (tH - 1) + ph.e0H - padT + top + patch);
+      wNeed = Math.max(wNeed, 2 * (tW - 1) + ph.e0W - padL + left + patch + 1);
+    }
+    int ph = Ints.ceilDiv(hNeed, 2);
+    int pw = Ints.ceilDiv(wNeed, 2);
+    return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw));
+  }
+
+  void run(float[] x, float[] y, ConvGeometry g) {
+    int n = g.n();
+    if (n == 0 || g.outH() == 0 || g.outW() == 0) {
+      return;
+    }
+    Source src = source(g);
+    long need = (long) n * lay.inC() * 4 * src.stride + src.pw + 2L * nr + 16;
+    if (need > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("input too large for the CPU backend: " + g);
+    }
+    float[] s = sources.poll();
+    if (s == null || s.length < need) {
+      s = new float[(int) need];
+    }
+    try {
+      fillSource(x, s, g, src);
+      int padT = lay.transposed() ? 0 : g.padTop();
+      int padL = lay.transposed() ? 0 : g.padLeft();
+      int[][] offs = new int[phases.length][elems];
+      int[] chunks = new int[phases.length];
+      int perImage = 0;
+      for (int i = 0; i < phases.length; i++) {
+        Phase ph = phases[i];
+        for (int r = 0; r < patch; r++) {
+          for (int c = 0; c < patch; c++) {
+            int pr = ph.e0H - padT + src.top + r;
+            int pc = ph.e0W - padL + src.left + c;
+            offs[i][patch * r + c] =
+                ((pr % 2) * 2 + pc % 2) * src.stride + (pr / 2) * src.pw + pc / 2;
+          }
+        }
+        int tH = Ints.ceilDiv(gridRows(ph, g), 2);
+        int tiles = gridCols(ph, g) == 0 ? 0 : tH * src.pw;
+        chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), PANELS_PER_JOB);
+        perImage += chunks[i];
+      }
+      int jobs = n * lay.groups() * perImage;
+      int per = perImage;
+      float[] source = s;
+      Parallel.run(
+          threads,
+          jobs,
+          scratch,
+          (job, sc) -> {
+            int rest = job % per;
+            int ig = job / per;
+            for (int i = 0; i < phases.length; i++) {
+              if (rest < chunks[i]) {
+                job(source, offs[i], y, g, src, phases[i], ig % n, ig / n, rest, sc);
+                return;
+              }
+              rest -= chunks[i];
+            }
+          });
+    } finally {
+      sources.add(s);
+    }
+  }
+
+  private void fillSource(float[] x, float[] s, ConvGeometry g, Source src) {
+    int ih = g.inH();
+    int iw = g.inW();
+    int planes = g.n() * lay.inC();
+    Parallel.run(
+        threads,
+        Ints.ceilDiv(planes, 8),
+        scratch,
+        (job, sc) -> {
+          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
+            int in = pl * ih * iw;
+            for (int a = 0; a < 2; a++) {
+              for (int b = 0; b < 2; b++) {
+                int out = (pl * 4 + a * 2 + b) * src.stride;
+                for (int i = 0; i < src.ph; i++) {
+                  int row = 2 * i + a - src.top;
+                  int d = out + i * src.pw;
+                  if (row < 0 || row >= ih) {
+                    Arrays.fill(s, d, d + src.pw, 0f);
+                    continue;
+                  }
+                  int r0 = in + row * iw;
+                  OffsetGemmConv.copyStridedRow(x, r0, iw, 2, b - src.left, s, d, src.pw);
+                }
+              }
+            }
+          }
+        });
+  }
+
+  private void job(
+      float[] s,
+      int[] off,
+      float[] y,
+      ConvGeometry g,
+      Source src,
+      Phase ph,
+      int img,
+      int grp,
+      int chunk,
+      Scratch sc) {
+    int icg = lay.inCPerGroup();
+    int ocg = lay.outCPerGroup();
+    int groups = lay.groups();
+    int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, KC));
+    int qRows = gridRows(ph, g);
+    int qCols = gridCols(ph, g);
+    int tH = Ints.ceilDiv(qRows, 2);
+    int tW = Ints.ceilDiv(qCols, 2);
+    int grid = tH * src.pw;
+    int panels = Ints.ceilDiv(grid, nr);
+    float[] v = sc.panel(elems * kc * nr);
+    float[] m = sc.tile(elems * mPad * nr + 4 * nr);
+    int outTmp = elems * mPad * nr;
+    int sBase = (img * lay.inC() + grp * icg) * 4 * src.stride;
+    int ohw = g.outH() * g.outW();
+    int yBase = (img * lay.outC() + grp * ocg) * ohw;
+    int os = lay.transposed() ? 2 : 1;
+    int p1 = Math.min(panels, (chunk + 1) * PANELS_PER_JOB);
+    for (int p = chunk * PANELS_PER_JOB; p < p1; p++) {
+      int col0 = p * nr;
+      for (int k0 = 0; k0 < icg; k0 += kc) {
+        int kcl = Math.min(kc, icg - k0);
+        for (int ic = 0; ic < kcl; ic++) {
+          int b = sBase + (k0 + ic) * 4 * src.stride + col0;
+          if (f23) {
+            kern.winogradInput(s, b, off, v, ic * nr, kcl * nr);
+          } else {
+            kern.winograd22Input(s, b, off, v, ic * nr, kcl * nr);
+          }
+        }
+        for (int xi = 0; xi < elems; xi++) {
+          int uBase = (xi * groups + grp) * mPad * icg;
+          for (int mb = 0; mb < mPad / mr; mb++) {
+            kern.gemmTile(
+                ph.u,
+                uBase + mb * mr * icg + k0 * mr,
+                v,
+                xi * kcl * nr,
+                kcl,
+                null,
+                0,
+                k0 > 0,
+                m,
+                (xi * mPad + mb * mr) * nr,
+                nr,
+                mr,
+                nr,
+                sc.edge);
+          }
+        }
+      }
+      // Output transform and store of the valid outputs of each tile.
+      for (int oc = 0; oc < ocg; oc++) {
+        float bv = bias == null ? 0f : bias[grp * ocg + oc];
+        if (f23) {
+          kern.winogradOutput(m, oc * nr, mPad * nr, bv, m, outTmp);
+        } else {
+          kern.winograd22Output(m, oc * nr, mPad * nr, bv, m, outTmp);
+        }
+        int yo = yBase + oc * ohw;
+        for (int j = 0; j < nr && col0 + j < grid; j++) {
+          int ty = (col0 + j) / src.pw;
+          int tx = (col0 + j) - ty * src.pw;
+          if (tx >= tW) {
+            continue;
+          }
+          int q = 2 * ty;
+          int r = 2 * tx;
+          int d = yo + (ph.rh + os * q) * g.outW() + ph.rw + os * r;
+          y[d] = m[outTmp + j];
+          boolean right = r + 1 < qCols;
+          if (right) {
+            y[d + os] = m[outTmp + nr + j];
+          }
+          if (q + 1 < qRows) {
+            y[d + os * g.outW()] = m[outTmp + 2 * nr + j];
+            if (right) {
+              y[d + os * g.outW() + os] = m[outTmp + 3 * nr + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  void release() {
+    scratch.clear();
+    sources.clear();
+  }
+}

@@ -1,0 +1,299 @@
+package io.sparkconv.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sparkconv.kernels.backend.ConvBackend;
+import io.sparkconv.kernels.backend.ConvPlan;
+import io.sparkconv.kernels.backend.Pad;
+import io.sparkconv.kernels.backend.ReferenceBackend;
+import io.sparkconv.kernels.spec.ConvGeometry;
+import io.sparkconv.kernels.spec.ConvShapes;
+import io.sparkconv.kernels.spec.ConvSpec;
+import io.sparkconv.kernels.spec.Padding;
+import io.sparkconv.kernels.spec.PaddingMode;
+import io.sparkconv.kernels.spec.Size2;
+import io.sparkconv.kernels.tensor.DType;
+import io.sparkconv.kernels.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Differential tests: the fast CPU backends against {@link ReferenceBackend} on shapes aimed at
+ * loop tails (channels and widths around multiples of the tile and vector sizes), every layer
+ * option and dtype. Integer-valued data makes float32 results exact, so any indexing bug shows as a
+ * mismatch; random data checks the tolerance the golden files use.
+ */
+class CpuConvBackendTest {
+  private static final ReferenceBackend REF = new ReferenceBackend();
+
+  /** A layer and an input shape. */
+  record Case(ConvSpec spec, int[] input) {
+    @Override
+    public String toString() {
+      return spec + " input " + Arrays.toString(input);
+    }
+  }
+
+  static ConvSpec.Builder conv(int in, int out, int kh, int kw) {
+    return ConvSpec.conv2d(in, out, Size2.of(kh, kw));
+  }
+
+  static ConvSpec.Builder deconv(int in, int out, int kh, int kw) {
+    return ConvSpec.convTranspose2d(in, out, Size2.of(kh, kw));
+  }
+
+  static List<Case> cases() {
+    List<Case> c = new ArrayList<>();
+    // GEMM tails: out channels around MR=8, widths around NR=32 / 16 lanes, H != W.
+    for (int oc : new int[] {1, 7, 8, 9, 17}) {
+      c.add(new Case(conv(3, oc, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 3, 5, 33}));
+    }
+    for (int w : new int[] {15, 16, 17, 31, 32, 33, 47}) {
+      c.add(new Case(conv(5, 12, 1, 1).build(), new int[] {1, 5, 3, w}));
+    }
+    c.add(new Case(conv(300, 9, 1, 1).bias(false).build(), new int[] {1, 300, 4, 5})); // K > KC
+    // Weight block beyond OffsetGemmConv.ROWS_OUTER_BYTES: row blocks outside the panels.
+    c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
+    c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
+    c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
+    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group): odd sizes, groups.
+    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
+    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, 7, 6}));
+    c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
+    c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
+    c.add(
+        new Case(
+            conv(3, 10, 7, 7).stride(Size2.of(2)).padding(Padding.of(3)).build(),
+            new int[] {2, 3, 41, 37}));
+    c.add(
+        new Case(
+            conv(6, 8, 3, 2)
+                .stride(Size2.of(2, 1))
+                .padding(Padding.of(2, 0))
+                .dilation(Size2.of(2, 3))
+                .build(),
+            new int[] {1, 6, 13, 14}));
+    c.add(
+        new Case(
+            conv(8, 12, 3, 3).groups(4).padding(Padding.of(1)).build(), new int[] {2, 8, 9, 7}));
+    c.add(new Case(conv(6, 6, 4, 4).padding(Padding.SAME).build(), new int[] {1, 6, 9, 10}));
+    c.add(
+        new Case(
+            conv(3, 4, 3, 3).padding(Padding.of(1)).paddingMode(PaddingMode.REFLECT).build(),
+            new int[] {1, 3, 6, 5}));
+    c.add(new Case(conv(3, 5, 3, 3).build(), new int[] {0, 3, 8, 8})); // empty batch
+    // Depthwise (direct kernel), with multiplier, strides, dilation, width tails.
+    for (int w : new int[] {1, 15, 16, 33, 40}) {
+      c.add(
+          new Case(
+              conv(5, 5, 3, 3).groups(5).padding(Padding.of(1)).build(), new int[] {2, 5, 6, w}));
+    }
+    c.add(
+        new Case(
+            conv(4, 8, 5, 5).groups(4).padding(Padding.of(2)).build(), new int[] {1, 4, 9, 21}));
+    c.add(
+        new Case(
+            conv(6, 6, 3, 3).groups(6).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 6, 11, 12}));
+    c.add(
+        new Case(
+            conv(3, 3, 3, 3).groups(3).dilation(Size2.of(2)).padding(Padding.of(0, 3)).build(),
+            new int[] {1, 3, 9, 8}));
+    // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
+    c.add(
+        new Case(
+            deconv(9, 17, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 9, 6, 7}));
+    c.add(new Case(deconv(4, 3, 2, 2).stride(Size2.of(2)).build(), new int[] {1, 4, 5, 33}));
+    c.add(new Case(deconv(3, 5, 3, 3).build(), new int[] {1, 3, 4, 6}));
+    c.add(new Case(deconv(2, 3, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 2, 4, 3}));
+    c.add(
+        new Case(
+            deconv(4, 6, 3, 3)
+                .stride(Size2.of(2, 3))
+                .padding(Padding.of(1, 2))
+                .outputPadding(Size2.of(1, 2))
+                .dilation(Size2.of(2, 1))
+                .groups(2)
+                .build(),
+            new int[] {2, 4, 5, 6}));
+    c.add(new Case(deconv(3, 4, 3, 3).stride(Size2.of(2)).build(), new int[] {0, 3, 4, 4}));
+    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group).
+    c.add(
+        new Case(
+            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 48, 5, 7}));
+    c.add(
+        new Case(
+            deconv(96, 64, 4, 4)
+                .stride(Size2.of(2))
+                .groups(2)
+                .outputPadding(Size2.of(1, 0))
+                .build(),
+            new int[] {1, 96, 4, 3}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {2, 48, 6, 5}));
+    return c;
+  }
+
+  static Stream<Arguments> backendsAndCases() {
+    List<ConvBackend> backends = new ArrayList<>();
+    CpuConvBackend.vector().ifPresent(backends::add);
+    backends.add(CpuConvBackend.scalar());
+    return backends.stream().flatMap(b -> cases().stream().map(c -> Arguments.of(b, c)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("backendsAndCases")
+  void integerInputsAreExact(ConvBackend backend, Case c) {
+    for (DType dt : DType.values()) {
+      for (int threads : new int[] {1, 3}) {
+        compare(
+            backend,
+            c.spec().withDtype(dt),
+            c.input(),
+            11L * threads + dt.ordinal(),
+            true,
+            threads);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("backendsAndCases")
+  void randomInputsWithinTolerance(ConvBackend backend, Case c) {
+    for (DType dt : DType.values()) {
+      compare(backend, c.spec().withDtype(dt), c.input(), 97L + dt.ordinal(), false, 2);
+    }
+  }
+
+  @Test
+  void vectorBackendIsUsedWhenTheModuleIsEnabled() {
+    // The surefire argLine adds the module, so the fast path must be the one under test here.
+    assertTrue(
+        CpuKernelsProvider.vectorAvailable(),
+        "Vector API unavailable: " + CpuKernelsProvider.vectorUnavailableReason().orElse(""));
+    assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
+  }
+
+  @Test
+  void planIsSafeFromSeveralThreads() throws Exception {
+    ConvSpec spec = conv(16, 24, 3, 3).padding(Padding.of(1)).build();
+    int[] in = {2, 16, 20, 21};
+    ConvBackend backend =
+        CpuConvBackend.vector().map(b -> (ConvBackend) b).orElse(CpuConvBackend.scalar());
+    Random rnd = new Random(5);
+    Tensor w = fill(DType.FLOAT32, spec.weightShape(), rnd, true);
+    Tensor b = fill(DType.FLOAT32, spec.biasShape(), rnd, true);
+    ConvGeometry g = ConvShapes.geometry(spec, in);
+    try (ConvPlan plan = backend.plan(spec, w, b, 2);
+        ConvPlan ref = REF.plan(spec, w, b, 1)) {
+      List<Thread> ts = new ArrayList<>();
+      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 4; t++) {
+        Tensor x = fill(DType.FLOAT32, in, new Random(t), true);
+        Tensor want = ref.run(x, g);
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = 0; i < 20; i++) {
+                      assertTrue(Arrays.equals(want.floats(), plan.run(x, g).floats()));
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
+        ts.add(th);
+        th.start();
+      }
+      for (Thread th : ts) {
+        th.join();
+      }
+      assertTrue(errors.isEmpty(), () -> "concurrent runs differ: " + errors);
+    }
+  }
+
+  static Tensor fill(DType dt, int[] shape, Random rnd, boolean integers) {
+    Tensor t = Tensor.zeros(dt, shape);
+    int n = t.scalarCount();
+    for (int i = 0; i < n; i++) {
+      double v = integers ? rnd.nextInt(7) - 3 : rnd.nextDouble() * 2 - 1;
+      if (dt == DType.FLOAT64) {
+        t.doubles()[i] = v;
+      } else {
+        t.floats()[i] = (float) v;
+      }
+    }
+    return t;
+  }
+
+  static void compare(
+      ConvBackend backend, ConvSpec spec, int[] inShape, long seed, boolean exact, int threads) {
+    Random rnd = new Random(seed);
+    DType dt = spec.dtype();
+    Tensor w = fill(dt, spec.weightShape(), rnd, exact);
+    Tensor b = spec.bias() ? fill(dt, spec.biasShape(), rnd, exact) : null;
+    Tensor x = fill(dt, inShape, rnd, exact);
+    ConvGeometry g = ConvShapes.geometry(spec, inShape);
+    if (g.needsPrePadding()) {
+      x = Pad.apply(x, g);
+      g = g.prePadded();
+    }
+    Tensor want;
+    Tensor got;
+    try (ConvPlan ref = REF.plan(spec, w, b, 1);
+        ConvPlan plan = backend.plan(spec, w, b, threads)) {
+      assertEquals(backend.name(), plan.backendName());
+      want = ref.run(x, g);
+      got = plan.run(x, g);
+    }
+    assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()));
+    double max = 1;
+    for (int i = 0; i < want.scalarCount(); i++) {
+      max = Math.max(max, Math.abs(want.getScalar(i)));
+    }
+    double tol = exact ? 0 : (dt == DType.FLOAT64 ? 1e-9 : 2e-4) * max;
+    int lanes = dt.lanes();
+    int[] os = g.outputShape();
+    for (int i = 0; i < want.scalarCount(); i++) {
+      double d = Math.abs(want.getScalar(i) - got.getScalar(i));
+      if (!(d <= tol)) {
+        int e = i / lanes;
+        int ow = e % os[3];
+        int oh = e / os[3] % os[2];
+        int oc = e / os[3] / os[2] % os[1];
+        int n = e / os[3] / os[2] / os[1];
+        fail(
+            String.format(
+                "%s %s threads=%d seed=%d at (n=%d, c=%d, h=%d, w=%d)%s: want %s got %s (tol %g)%n"
+                    + "spec %s%ngeometry %s",
+                backend.name(),
+                dt,
+                threads,
+                seed,
+                n,
+                oc,
+                oh,
+                ow,
+                lanes == 2 ? (i % 2 == 0 ? " re" : " im") : "",
+                want.getScalar(i),
+                got.getScalar(i),
+                tol,
+                spec,
+                g));
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.sparkconv.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sparkconv.kernels.backend.BackendChoice;
+import io.sparkconv.kernels.backend.BackendSelector;
+import io.sparkconv.kernels.backend.ConvBackend;
+import io.sparkconv.kernels.backend.Device;
+import io.sparkconv.kernels.backend.ReferenceBackend;
+import io.sparkconv.kernels.spec.ConvGeometry;
+import io.sparkconv.kernels.spec.ConvShapes;
+import io.sparkconv.kernels.spec.ConvSpec;
+import io.sparkconv.kernels.spec.Padding;
+import io.sparkconv.kernels.spec.Size2;
+import io.sparkconv.kernels.tensor.DType;
+import io.sparkconv.kernels.tensor.Tensor;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernels below the plan (output buffers pre-filled with NaN, so an element a kernel forgets to
+ * write shows), the module probe in a JVM without the Vector API, and the selector's choice.
+ */
+class KernelInternalsTest {
+
+  private static List<CpuKernels> kernels() {
+    return CpuKernelsProvider.vectorAvailable()
+        ? List.of(CpuKernelsProvider.vector(), CpuKernelsProvider.scalar())
+        : List.of(CpuKernelsProvider.scalar());
+  }
+
+  /** Runs a float32 layer straight on the kernel classes with a NaN-filled output. */
+  private static void checkAgainstReference(ConvSpec spec, int[] in, long seed) {
+    Random rnd = new Random(seed);
+    Tensor w = CpuConvBackendTest.fill(DType.FLOAT32, spec.weightShape(), rnd, true);
+    Tensor b =
+        spec.bias() ? CpuConvBackendTest.fill(DType.FLOAT32, spec.biasShape(), rnd, true) : null;
+    Tensor x = CpuConvBackendTest.fill(DType.FLOAT32, in, rnd, true);
+    ConvGeometry g = ConvShapes.geometry(spec, in);
+    float[] want = new ReferenceBackend().plan(spec, w, b, 1).run(x, g).floats();
+    ConvLayout lay = ConvLayout.of(spec, 1);
+    for (CpuKernels k : kernels()) {
+      for (int threads : new int[] {1, 2}) {
+        float[] y = new float[want.length];
+        Arrays.fill(y, Float.NaN);
+        float[] bias = b == null ? null : b.floats();
+        if (DepthwiseConv.applies(lay)) {
+          new DepthwiseConv(k, lay, w.floats(), bias, threads).run(x.floats(), y, g);
+        } else {
+          new OffsetGemmConv(k, lay, w.floats(), bias, threads).run(x.floats(), y, g);
+        }
+        // Twice on one plan: the second run reuses (dirty) scratch and source buffers.
+        OffsetGemmConv again =
+            DepthwiseConv.applies(lay)
+                ? null
+                : new OffsetGemmConv(k, lay, w.floats(), bias, threads);
+        if (again != null) {
+          float[] y2 = new float[want.length];
+          again.run(x.floats(), y2, g);
+          Arrays.fill(y2, Float.NaN);
+          again.run(x.floats(), y2, g);
+          assertArrayExact(want, y2, k, spec, g, seed, "second run");
+        }
+        assertArrayExact(want, y, k, spec, g, seed, "threads=" + threads);
+      }
+    }
+  }
+
+  private static void assertArrayExact(
+      float[] want,
+      float[] got,
+      CpuKernels k,
+      ConvSpec spec,
+      ConvGeometry g,
+      long seed,
+      String what) {
+    int[] os = g.outputShape();
+    for (int i = 0; i < want.length; i++) {
+      if (Float.compare(want[i], got[i]) != 0) {
+        fail(
+            String.format(
+                "%s %s seed=%d at (n=%d, c=%d, h=%d, w=%d): want %s got %s%nspec %s%ngeometry %s",
+                k.description(),
+                what,
+                seed,
+                i / os[3] / os[2] / os[1],
+                i / os[3] / os[2] % os[1],
+                i / os[3] % os[2],
+                i % os[3],
+                want[i],
+                got[i],
+                spec,
+                g));
+      }
+    }
+  }
+
+  @Test
+  void everyOutputElementIsWritten() {
+    checkAgainstReference(
+        ConvSpec.conv2d(7, 9, Size2.of(3)).padding(Padding.of(1)).build(),
+        new int[] {2, 7, 9, 35},
+        1);
+    checkAgainstReference(
+        ConvSpec.conv2d(33, 17, Size2.of(1)).build(), new int[] {1, 33, 5, 13}, 2);
+    checkAgainstReference(
+        ConvSpec.conv2d(3, 8, Size2.of(7)).stride(Size2.of(2)).padding(Padding.of(3)).build(),
+        new int[] {1, 3, 23, 30},
+        3);
+    checkAgainstReference(
+        ConvSpec.conv2d(6, 6, Size2.of(3)).groups(6).padding(Padding.of(1)).build(),
+        new int[] {2, 6, 11, 37},
+        4);
+    checkAgainstReference(
+        ConvSpec.convTranspose2d(10, 9, Size2.of(4))
+            .stride(Size2.of(2))
+            .padding(Padding.of(1))
+            .build(),
+        new int[] {1, 10, 7, 9},
+        5);
+    checkAgainstReference(
+        ConvSpec.convTranspose2d(3, 4, Size2.of(1)).stride(Size2.of(3)).build(),
+        new int[] {1, 3, 4, 5},
+        6);
+  }
+
+  @Test
+  void selectorPicksTheVectorBackendWithAReason() {
+    ConvSpec spec = ConvSpec.conv2d(3, 8, Size2.of(3)).build();
+    BackendChoice c = BackendSelector.select(spec, Device.CPU);
+    assertEquals(CpuConvBackend.VECTOR_NAME, c.backend().name(), c.reason());
+    assertTrue(c.reason().contains("cpu-vector: float32, Vector API"), c.reason());
+    List<ConvBackend> all = BackendSelector.cpuBackends();
+    assertEquals(
+        List.of(ReferenceBackend.NAME, CpuConvBackend.VECTOR_NAME, CpuConvBackend.SCALAR_NAME),
+        all.stream().map(ConvBackend::name).toList());
+  }
+
+  /** Main of the child JVM below: prints the selector's choice and the CPU backends. */
+  public static void main(String[] args) {
+    ConvSpec spec = ConvSpec.conv2d(2, 3, Size2.of(3)).padding(Padding.of(1)).build();
+    BackendChoice c = BackendSelector.select(spec, Device.CPU);
+    Tensor w = Tensor.zeros(DType.FLOAT32, spec.weightShape());
+    Arrays.fill(w.floats(), 1f);
+    Tensor b = Tensor.zeros(DType.FLOAT32, spec.biasShape());
+    Tensor x = Tensor.zeros(DType.FLOAT32, 1, 2, 4, 5);
+    Arrays.fill(x.floats(), 1f);
+    float[] y =
+        c.backend().plan(spec, w, b, 2).run(x, ConvShapes.geometry(spec, x.shape())).floats();
+    System.out.println("backend=" + c.backend().name());
+    System.out.println("reason=" + c.reason());
+    System.out.println(
+        "backends=" + BackendSelector.cpuBackends().stream().map(ConvBackend::name).toList());
+    System.out.println("center=" + y[1 * 5 + 1]);
+  }
+
+  @Test
+  void withoutTheModuleTheScalarBackendRunsAndSaysHowToFixIt() throws Exception {
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                KernelInternalsTest.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("backend=cpu-scalar"), out);
+    assertTrue(out.contains("add --add-modules jdk.incubator.vector"), out);
+    assertTrue(out.contains("backends=[reference, cpu-scalar]"), out);
+    assertTrue(out.contains("center=18.0"), out); // 2 channels × 3×3 ones
+  }
+}
