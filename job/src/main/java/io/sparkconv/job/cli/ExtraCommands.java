@@ -7,6 +7,7 @@ final class ExtraCommands {
   private ExtraCommands() {}
 
   static List<Class<?>> classes() {
-    return List.of();
+    return List.of(
+        RunCommand.class, ImportCommand.class, PreviewCommand.class, JobBenchCommand.class);
   }
 }
