@@ -54,15 +54,43 @@ final class ScalarKernels implements CpuKernels {
         t[r * NR + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
       }
     }
-    for (int k = 0; k < kc; k++) {
-      int ak = aOff + k * MR;
-      int bk = bOff + k * NR;
-      for (int r = 0; r < MR; r++) {
-        float av = a[ak + r];
-        int tr = r * NR;
-        for (int j = 0; j < NR; j++) {
-          t[tr + j] += av * b[bk + j];
+    // 2 rows × 4 columns of scalar accumulators per pass over k: 6 loads per 8 multiply-adds.
+    for (int r = 0; r < MR; r += 2) {
+      for (int j = 0; j < NR; j += 4) {
+        float c00 = t[r * NR + j];
+        float c01 = t[r * NR + j + 1];
+        float c02 = t[r * NR + j + 2];
+        float c03 = t[r * NR + j + 3];
+        float c10 = t[(r + 1) * NR + j];
+        float c11 = t[(r + 1) * NR + j + 1];
+        float c12 = t[(r + 1) * NR + j + 2];
+        float c13 = t[(r + 1) * NR + j + 3];
+        int ak = aOff + r;
+        int bk = bOff + j;
+        for (int k = 0; k < kc; k++, ak += MR, bk += NR) {
+          float a0 = a[ak];
+          float a1 = a[ak + 1];
+          float b0 = b[bk];
+          float b1 = b[bk + 1];
+          float b2 = b[bk + 2];
+          float b3 = b[bk + 3];
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
         }
+        t[r * NR + j] = c00;
+        t[r * NR + j + 1] = c01;
+        t[r * NR + j + 2] = c02;
+        t[r * NR + j + 3] = c03;
+        t[(r + 1) * NR + j] = c10;
+        t[(r + 1) * NR + j + 1] = c11;
+        t[(r + 1) * NR + j + 2] = c12;
+        t[(r + 1) * NR + j + 3] = c13;
       }
     }
     for (int r = 0; r < rows; r++) {
@@ -93,15 +121,43 @@ final class ScalarKernels implements CpuKernels {
         t[r * NR_D + j] = r < rows && j < cols && accumulate ? c[cOff + r * ldc + j] : init;
       }
     }
-    for (int k = 0; k < kc; k++) {
-      int ak = aOff + k * MR;
-      int bk = bOff + k * NR_D;
-      for (int r = 0; r < MR; r++) {
-        double av = a[ak + r];
-        int tr = r * NR_D;
-        for (int j = 0; j < NR_D; j++) {
-          t[tr + j] += av * b[bk + j];
+    // 2 rows × 4 columns of scalar accumulators per pass over k: 6 loads per 8 multiply-adds.
+    for (int r = 0; r < MR; r += 2) {
+      for (int j = 0; j < NR_D; j += 4) {
+        double c00 = t[r * NR_D + j];
+        double c01 = t[r * NR_D + j + 1];
+        double c02 = t[r * NR_D + j + 2];
+        double c03 = t[r * NR_D + j + 3];
+        double c10 = t[(r + 1) * NR_D + j];
+        double c11 = t[(r + 1) * NR_D + j + 1];
+        double c12 = t[(r + 1) * NR_D + j + 2];
+        double c13 = t[(r + 1) * NR_D + j + 3];
+        int ak = aOff + r;
+        int bk = bOff + j;
+        for (int k = 0; k < kc; k++, ak += MR, bk += NR_D) {
+          double a0 = a[ak];
+          double a1 = a[ak + 1];
+          double b0 = b[bk];
+          double b1 = b[bk + 1];
+          double b2 = b[bk + 2];
+          double b3 = b[bk + 3];
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
         }
+        t[r * NR_D + j] = c00;
+        t[r * NR_D + j + 1] = c01;
+        t[r * NR_D + j + 2] = c02;
+        t[r * NR_D + j + 3] = c03;
+        t[(r + 1) * NR_D + j] = c10;
+        t[(r + 1) * NR_D + j + 1] = c11;
+        t[(r + 1) * NR_D + j + 2] = c12;
+        t[(r + 1) * NR_D + j + 3] = c13;
       }
     }
     for (int r = 0; r < rows; r++) {
@@ -133,15 +189,44 @@ final class ScalarKernels implements CpuKernels {
         c[cr + j] = init;
       }
     }
-    for (int k = 0; k < kc; k++) {
-      int ak = aOff + k * MR;
-      int xk = xBase + offs[offOff + k];
-      for (int r = 0; r < MR; r++) {
-        float av = a[ak + r];
-        int cr = cOff + r * ldc;
-        for (int j = 0; j < NR; j++) {
-          c[cr + j] += av * x[xk + j];
+    for (int r = 0; r < MR; r += 2) {
+      int c0 = cOff + r * ldc;
+      int c1 = c0 + ldc;
+      for (int j = 0; j < NR; j += 4) {
+        float c00 = c[c0 + j];
+        float c01 = c[c0 + j + 1];
+        float c02 = c[c0 + j + 2];
+        float c03 = c[c0 + j + 3];
+        float c10 = c[c1 + j];
+        float c11 = c[c1 + j + 1];
+        float c12 = c[c1 + j + 2];
+        float c13 = c[c1 + j + 3];
+        int ak = aOff + r;
+        for (int k = 0; k < kc; k++, ak += MR) {
+          int xk = xBase + offs[offOff + k] + j;
+          float a0 = a[ak];
+          float a1 = a[ak + 1];
+          float b0 = x[xk];
+          float b1 = x[xk + 1];
+          float b2 = x[xk + 2];
+          float b3 = x[xk + 3];
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
         }
+        c[c0 + j] = c00;
+        c[c0 + j + 1] = c01;
+        c[c0 + j + 2] = c02;
+        c[c0 + j + 3] = c03;
+        c[c1 + j] = c10;
+        c[c1 + j + 1] = c11;
+        c[c1 + j + 2] = c12;
+        c[c1 + j + 3] = c13;
       }
     }
   }
@@ -170,15 +255,44 @@ final class ScalarKernels implements CpuKernels {
         c[cr + j] = init;
       }
     }
-    for (int k = 0; k < kc; k++) {
-      int ak = aOff + k * MR;
-      int xk = xBase + offs[offOff + k];
-      for (int r = 0; r < MR; r++) {
-        double av = a[ak + r];
-        int cr = cOff + r * ldc;
-        for (int j = 0; j < NR_D; j++) {
-          c[cr + j] += av * x[xk + j];
+    for (int r = 0; r < MR; r += 2) {
+      int c0 = cOff + r * ldc;
+      int c1 = c0 + ldc;
+      for (int j = 0; j < NR_D; j += 4) {
+        double c00 = c[c0 + j];
+        double c01 = c[c0 + j + 1];
+        double c02 = c[c0 + j + 2];
+        double c03 = c[c0 + j + 3];
+        double c10 = c[c1 + j];
+        double c11 = c[c1 + j + 1];
+        double c12 = c[c1 + j + 2];
+        double c13 = c[c1 + j + 3];
+        int ak = aOff + r;
+        for (int k = 0; k < kc; k++, ak += MR) {
+          int xk = xBase + offs[offOff + k] + j;
+          double a0 = a[ak];
+          double a1 = a[ak + 1];
+          double b0 = x[xk];
+          double b1 = x[xk + 1];
+          double b2 = x[xk + 2];
+          double b3 = x[xk + 3];
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
         }
+        c[c0 + j] = c00;
+        c[c0 + j + 1] = c01;
+        c[c0 + j + 2] = c02;
+        c[c0 + j + 3] = c03;
+        c[c1 + j] = c10;
+        c[c1 + j + 1] = c11;
+        c[c1 + j + 2] = c12;
+        c[c1 + j + 3] = c13;
       }
     }
   }

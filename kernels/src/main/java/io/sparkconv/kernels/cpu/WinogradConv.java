@@ -248,19 +248,27 @@ final class WinogradConv {
         chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), PANELS_PER_JOB);
         perImage += chunks[i];
       }
-      int jobs = n * lay.groups() * perImage;
+      int base = n * lay.groups() * perImage;
+      int mBlocks = mPad / mr;
+      // Few tiles (batch 1, small images): also split the output channels between jobs.
+      int mSplit =
+          base >= 4 * threads ? 1 : Math.min(mBlocks, Ints.ceilDiv(4 * threads, Math.max(1, base)));
       int per = perImage;
       float[] source = s;
       Parallel.run(
           threads,
-          jobs,
+          base * mSplit,
           scratch,
           (job, sc) -> {
-            int rest = job % per;
-            int ig = job / per;
+            int ms = job % mSplit;
+            int rest = job / mSplit;
+            int ig = rest / per;
+            rest %= per;
+            int mb0 = (int) ((long) mBlocks * ms / mSplit);
+            int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
             for (int i = 0; i < phases.length; i++) {
               if (rest < chunks[i]) {
-                job(source, offs[i], y, g, src, phases[i], ig % n, ig / n, rest, sc);
+                job(source, offs[i], y, g, src, phases[i], ig % n, ig / n, rest, mb0, mb1, sc);
                 return;
               }
               rest -= chunks[i];
@@ -311,6 +319,8 @@ final class WinogradConv {
       int img,
       int grp,
       int chunk,
+      int mb0,
+      int mb1,
       Scratch sc) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
@@ -344,7 +354,7 @@ final class WinogradConv {
         }
         for (int xi = 0; xi < elems; xi++) {
           int uBase = (xi * groups + grp) * mPad * icg;
-          for (int mb = 0; mb < mPad / mr; mb++) {
+          for (int mb = mb0; mb < mb1; mb++) {
             kern.gemmTile(
                 ph.u,
                 uBase + mb * mr * icg + k0 * mr,
@@ -364,7 +374,7 @@ final class WinogradConv {
         }
       }
       // Output transform and store of the valid outputs of each tile.
-      for (int oc = 0; oc < ocg; oc++) {
+      for (int oc = mb0 * mr; oc < Math.min(ocg, mb1 * mr); oc++) {
         float bv = bias == null ? 0f : bias[grp * ocg + oc];
         if (f23) {
           kern.winogradOutput(m, oc * nr, mPad * nr, bv, m, outTmp);
