@@ -8,6 +8,10 @@ final class ExtraCommands {
 
   static List<Class<?>> classes() {
     return List.of(
-        RunCommand.class, ImportCommand.class, PreviewCommand.class, JobBenchCommand.class);
+        RunCommand.class,
+        ImportCommand.class,
+        PreviewCommand.class,
+        JobBenchCommand.class,
+        DemoCommand.class);
   }
 }

@@ -24,9 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkconv import}: a folder of images to a Parquet dataset of {@code path} (string) and
- * {@code image} (the CONTRACTS §4 tensor struct, float32 RGB (C, H, W), the same conversion as
- * {@code sparkconv run --input-format image}).
+ * {@code sparkconv import}: a folder of images to a Parquet dataset of {@code path} (string,
+ * relative to the folder) and {@code image} (the CONTRACTS §4 tensor struct, float32 RGB (C, H, W),
+ * the same conversion as {@code sparkconv run --input-format image}).
  */
 @Command(
     name = "import",
@@ -124,13 +124,22 @@ public final class ImportCommand implements Callable<Integer> {
           "output path " + output + " already exists; pass --mode overwrite to replace it");
     }
     InputDecoder decoder = InputDecoder.forType(IMAGE_COLUMN, TensorColumns.IMAGE_TYPE, options);
+    // Paths are stored relative to the folder, so a dataset does not carry this machine's layout.
+    org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(dir);
+    String prefix =
+        base.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                .makeQualified(base)
+                .toString()
+            + "/";
     Dataset<Row> converted =
         ImageFiles.read(spark, dir)
             .map(
                 (MapFunction<Row, Row>)
                     r -> {
                       Row img = r.getStruct(0);
-                      String path = img.getString(0);
+                      String origin = img.getString(0);
+                      String path =
+                          origin.startsWith(prefix) ? origin.substring(prefix.length()) : origin;
                       try {
                         return RowFactory.create(
                             path,

@@ -278,12 +278,17 @@ public final class ModelDefinition implements Serializable {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     List<Layer> built = new ArrayList<>();
+    java.util.Set<String> reasons = new java.util.HashSet<>();
     try {
       for (LayerDefinition l : layers) {
         if (l.isConv()) {
           ConvSpec spec = l.conv();
           BackendChoice choice = BackendSelector.select(spec, device);
-          LOG.info("layer '{}' {}: {}", l.name(), spec, choice.reason());
+          // Layers usually share one reason: say it once per model at INFO, per layer at DEBUG.
+          if (reasons.add(choice.reason())) {
+            LOG.info("{}: {}", source, choice.reason());
+          }
+          LOG.debug("layer '{}' {}: {}", l.name(), spec, choice.reason());
           ConvPlan plan =
               choice
                   .backend()
