@@ -260,7 +260,10 @@ public final class SparkConvJob {
    */
   static <T> org.apache.spark.sql.DataFrameWriter<T> boundedParquet(
       org.apache.spark.sql.DataFrameWriter<T> w) {
-    return w.option("parquet.page.size.row.check.min", "1");
+    // Tensor values are large and unique: a dictionary never pays, and trying one hashes each
+    // value.
+    return w.option("parquet.page.size.row.check.min", "1")
+        .option("parquet.enable.dictionary", "false");
   }
 
   private static int[] keptOrdinals(StructType schema, int dropped) {
