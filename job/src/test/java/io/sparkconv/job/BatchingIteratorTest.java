@@ -10,6 +10,7 @@ import io.sparkconv.udf.ImageOptions;
 import io.sparkconv.udf.InputDecoder;
 import io.sparkconv.udf.TensorColumns;
 import io.sparkconv.udf.TensorInput;
+import io.sparkconv.udf.TestModels;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

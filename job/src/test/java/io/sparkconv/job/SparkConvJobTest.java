@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.TensorColumns;
+import io.sparkconv.udf.TestModels;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
