@@ -4,6 +4,7 @@ import io.sparkconv.job.JobOptions;
 import io.sparkconv.job.JobSummary;
 import io.sparkconv.job.SparkConvJob;
 import io.sparkconv.kernels.backend.Device;
+import io.sparkconv.kernels.backend.GpuAvailability;
 import io.sparkconv.udf.ImageOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -143,6 +144,12 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobOptions options = options();
+    String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+    // In local mode the executors run on this host: a GPU request it cannot honour fails now,
+    // before Spark starts. On a cluster only the executors can tell, and they fail the job.
+    if (options.device() == Device.GPU && m.startsWith("local") && !GpuAvailability.usable()) {
+      throw new IllegalStateException("--device gpu: no usable GPU: " + GpuAvailability.reason());
+    }
     boolean existing = SparkSession.getActiveSession().isDefined();
     SparkSession spark = session("sparkconv run", master);
     try {
