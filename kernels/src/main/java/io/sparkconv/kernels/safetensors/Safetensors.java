@@ -177,6 +177,24 @@ public final class Safetensors {
     }
   }
 
+  /**
+   * When the 8 length bytes are printable ASCII the file is text (a JSON model, a CSV), not
+   * safetensors: say so, since "header length 8313491433321996923" alone puzzles a user.
+   */
+  private static String textHint(ByteBuffer first8) {
+    StringBuilder t = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      int c = first8.get(i) & 0xff;
+      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c > 0x7e) {
+        return "";
+      }
+      t.append(c < 0x20 ? ' ' : (char) c);
+    }
+    return "; this is a text file (it starts with \""
+        + t.toString().strip()
+        + "\"), not safetensors";
+  }
+
   private static Header parseHeader(Source src, String name) throws IOException {
     long size = src.size();
     if (size < 8) {
@@ -198,7 +216,8 @@ public final class Safetensors {
               + Long.toUnsignedString(n)
               + " bytes exceeds the limit of "
               + MAX_HEADER_SIZE
-              + " bytes");
+              + " bytes"
+              + textHint(lengthBytes));
     }
     if (n > size - 8) {
       throw new SafetensorsException(

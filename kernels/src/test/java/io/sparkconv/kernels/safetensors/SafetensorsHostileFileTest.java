@@ -30,6 +30,10 @@ class SafetensorsHostileFileTest {
   static Stream<Arguments> hostile() {
     return Stream.of(
         Arguments.of("empty file", new byte[0], "shorter than the 8-byte header length"),
+        Arguments.of(
+            "a JSON file",
+            "{\"layers\": []}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "this is a text file (it starts with \"{\"layers\"), not safetensors"),
         Arguments.of("7 bytes", new byte[7], "file is 7 bytes long"),
         Arguments.of(
             "absurd header length",
