@@ -27,6 +27,11 @@ import picocli.CommandLine.ScopeType;
       ApplyCommand.class,
       InitCommand.class,
       BenchCommand.class,
+      RunCommand.class,
+      ImportCommand.class,
+      PreviewCommand.class,
+      JobBenchCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SparkConvCli {
@@ -58,9 +63,6 @@ public final class SparkConvCli {
   public static CommandLine commandLine() {
     SparkConvCli top = new SparkConvCli();
     CommandLine cl = new CommandLine(top);
-    for (Class<?> extra : ExtraCommands.classes()) {
-      cl.addSubcommand(extra);
-    }
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

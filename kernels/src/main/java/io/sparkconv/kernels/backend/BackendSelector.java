@@ -69,9 +69,4 @@ public final class BackendSelector {
     list.add(SCALAR);
     return List.copyOf(list);
   }
-
-  /** The reference (oracle) backend. */
-  public static ConvBackend reference() {
-    return REFERENCE;
-  }
 }

@@ -95,31 +95,6 @@ public record ConvGeometry(
         PaddingMode.ZEROS);
   }
 
-  /** The same problem for another batch size. */
-  public ConvGeometry withBatch(int batch) {
-    return new ConvGeometry(
-        kind,
-        batch,
-        inC,
-        inH,
-        inW,
-        outC,
-        outH,
-        outW,
-        kH,
-        kW,
-        sH,
-        sW,
-        dH,
-        dW,
-        padTop,
-        padBottom,
-        padLeft,
-        padRight,
-        groups,
-        paddingMode);
-  }
-
   /**
    * Floating-point operations as PyTorch's profiler counts them: Conv2d {@code 2·N·outC·outH·outW·
    * (inC/groups)·kH·kW}; ConvTranspose2d {@code 2·N·inC·inH·inW·(outC/groups)·kH·kW}.

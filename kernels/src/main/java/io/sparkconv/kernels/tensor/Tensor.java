@@ -139,11 +139,6 @@ public final class Tensor implements java.io.Serializable {
     return doubles != null ? doubles.length : floats.length;
   }
 
-  /** Formats a shape the way PyTorch prints sizes: {@code [1, 3, 8, 8]}. */
-  public static String shapeString(int[] shape) {
-    return Arrays.toString(shape);
-  }
-
   public static long numel(int[] shape) {
     long n = 1;
     for (int d : shape) {
