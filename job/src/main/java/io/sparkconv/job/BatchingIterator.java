@@ -4,17 +4,24 @@ import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.BadRowException;
-import io.sparkconv.udf.TensorColumns;
 import io.sparkconv.udf.TensorInput;
-import java.util.ArrayDeque;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Function1;
 
 /**
  * The job's per-partition pipeline, lazy: pulls input rows only when its output queue is empty,
@@ -23,38 +30,56 @@ import org.apache.spark.sql.RowFactory;
  * one batch (and its output) is in memory at a time, whatever the partition's size. Bad rows are
  * counted and skipped here; the errors pass writes them.
  *
+ * <p>Rows are Spark's internal rows on both sides, so an output tensor is copied once, from the
+ * model's output into a byte buffer that Spark's next projection copies into its own row. As
+ * everywhere in Spark's internal iterators, a returned row (and its tensor bytes) is valid until
+ * the next call to {@link #next()}: consumers that keep rows copy them.
+ *
  * <p>Each row's result does not depend on its batch: the model computes every batch element
  * independently, so output is identical for any batch size and partitioning.
  */
-final class BatchingIterator implements Iterator<Row> {
+final class BatchingIterator implements Iterator<InternalRow> {
   /**
    * Largest batch output, in scalars (16 MiB of float32; one row may exceed it alone). A task holds
-   * a few copies of a batch's output (the backend's accumulators, the tensor, the encoded rows)
-   * next to the Parquet row group being filled: this cap keeps that bounded whatever --batch-size
-   * asks for. Large images lose nothing by it: one 64×224×224 feature map is already 3.2 M outputs,
-   * plenty of work per kernel call.
+   * a batch's output next to the Parquet row group being filled: this cap keeps that bounded
+   * whatever --batch-size asks for. Large images lose nothing by it: one 64×224×224 feature map is
+   * already 3.2 M outputs, plenty of work per kernel call.
    */
   static final long MAX_BATCH_SCALARS = 1L << 22;
 
-  private final Iterator<Row> source;
+  private final Iterator<InternalRow> source;
   private final TensorInput input;
   private final int ordinal;
+  private final Function1<Object, Object> toExternal;
+  private final DataType columnType;
   private final int[] keep;
+  private final DataType[] keepTypes;
   private final SequentialModel model;
   private final int batchSize;
   private final JobCounters counters;
   private final LongAdder live;
-  private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
-  private Row pendingRow;
+  /** The current batch: passed-through values per row, and the model's output. */
+  private final List<Object[]> batchValues = new ArrayList<>();
+
+  private Tensor batchOut;
+  private UTF8String batchDtype;
+  private ArrayData batchShape;
+  private int emitted;
+  private int perRow;
+  private byte[] buffer = new byte[0];
+
+  private InternalRow pendingRow;
   private TensorInput.Prepared pending;
 
   /**
+   * @param schema the input rows' schema
    * @param ordinal the tensor column in each input row
    * @param keep the input ordinals passed through, in order, before the output column
    */
   BatchingIterator(
-      Iterator<Row> source,
+      Iterator<InternalRow> source,
+      StructType schema,
       TensorInput input,
       int ordinal,
       int[] keep,
@@ -65,7 +90,13 @@ final class BatchingIterator implements Iterator<Row> {
     this.source = source;
     this.input = input;
     this.ordinal = ordinal;
+    this.columnType = schema.fields()[ordinal].dataType();
+    this.toExternal = CatalystTypeConverters.createToScalaConverter(columnType);
     this.keep = keep;
+    this.keepTypes = new DataType[keep.length];
+    for (int k = 0; k < keep.length; k++) {
+      keepTypes[k] = schema.fields()[keep[k]].dataType();
+    }
     this.model = model;
     this.batchSize = batchSize;
     this.counters = counters;
@@ -74,39 +105,61 @@ final class BatchingIterator implements Iterator<Row> {
 
   @Override
   public boolean hasNext() {
-    while (ready.isEmpty() && (pending != null || source.hasNext())) {
+    while (emitted == batchValues.size() && (pending != null || source.hasNext())) {
       runOneBatch();
     }
-    return !ready.isEmpty();
+    return emitted < batchValues.size();
   }
 
   @Override
-  public Row next() {
+  public InternalRow next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    return ready.poll();
+    int i = emitted++;
+    Object[] passed = batchValues.get(i);
+    batchValues.set(i, null);
+    int per = perRow;
+    int bytes = per * (batchOut.dtype() == DType.FLOAT64 ? 8 : 4);
+    if (buffer.length != bytes) {
+      buffer = new byte[bytes];
+    }
+    ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+    if (batchOut.dtype() == DType.FLOAT64) {
+      b.asDoubleBuffer().put(batchOut.doubles(), i * per, per);
+    } else {
+      b.asFloatBuffer().put(batchOut.floats(), i * per, per);
+    }
+    Object[] values = Arrays.copyOf(passed, keep.length + 1);
+    values[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
+    if (emitted == batchValues.size()) {
+      batchOut = null; // the batch's output can go before the next batch is computed
+    }
+    return new GenericInternalRow(values);
   }
 
   private void runOneBatch() {
-    List<Row> rows = new ArrayList<>();
+    batchValues.clear();
+    emitted = 0;
     List<Tensor> inputs = new ArrayList<>();
     int[] shape = null;
     int[] outShape = null;
     if (pending != null) {
-      rows.add(pendingRow);
+      batchValues.add(passThrough(pendingRow));
       inputs.add(pending.input());
       shape = pending.input().shape();
       outShape = pending.outputShape();
       pending = null;
       pendingRow = null;
     }
-    while (rows.size() < batchSize && source.hasNext()) {
-      Row r = source.next();
+    while (batchValues.size() < batchSize && source.hasNext()) {
+      InternalRow r = source.next();
       counters.rowsIn.add(1);
       TensorInput.Prepared p;
       try {
-        p = input.prepare(r.isNullAt(ordinal) ? null : r.get(ordinal));
+        p =
+            input.prepare(
+                r.isNullAt(ordinal) ? null : toExternal.apply(r.get(ordinal, columnType)));
       } catch (BadRowException e) {
         counters.errorRows.add(1);
         continue;
@@ -114,40 +167,41 @@ final class BatchingIterator implements Iterator<Row> {
       if (shape == null) {
         shape = p.input().shape();
         outShape = p.outputShape();
-        rows.add(r);
+        batchValues.add(passThrough(r));
         inputs.add(p.input());
         continue;
       }
-      long outScalars = Tensor.numel(outShape) * model.dtype().lanes() * (rows.size() + 1);
+      long outScalars = Tensor.numel(outShape) * model.dtype().lanes() * (batchValues.size() + 1);
       if (!Arrays.equals(shape, p.input().shape()) || outScalars > MAX_BATCH_SCALARS) {
-        pendingRow = r;
+        // The source may reuse its row object: keep a copy.
+        pendingRow = r.copy();
         pending = p;
         break;
       }
-      rows.add(r);
+      batchValues.add(passThrough(r));
       inputs.add(p.input());
     }
-    if (rows.isEmpty()) {
+    if (batchValues.isEmpty()) {
       return;
     }
     Tensor batch = stack(inputs, shape);
     long t0 = System.nanoTime();
-    Tensor out = model.forward(batch);
+    batchOut = model.forward(batch);
     counters.modelNanos.add(System.nanoTime() - t0);
-    int per = (int) (Tensor.numel(outShape) * out.dtype().lanes());
-    for (int i = 0; i < rows.size(); i++) {
-      Row in = rows.get(i);
-      Object[] values = new Object[keep.length + 1];
-      for (int k = 0; k < keep.length; k++) {
-        values[k] = in.get(keep[k]);
-      }
-      values[keep.length] =
-          RowFactory.create(
-              out.dtype().torchName(), outShape, TensorColumns.toBytes(out, i * per, per));
-      ready.add(RowFactory.create(values));
+    batchDtype = UTF8String.fromString(batchOut.dtype().torchName());
+    batchShape = new GenericArrayData(Arrays.stream(outShape).boxed().toArray());
+    perRow = (int) Tensor.numel(outShape) * batchOut.dtype().lanes();
+    counters.rowsOut.add(batchValues.size());
+    live.add(batchValues.size());
+  }
+
+  /** The passed-through values of {@code r}, copied (the source may reuse its row object). */
+  private Object[] passThrough(InternalRow r) {
+    Object[] v = new Object[keep.length];
+    for (int k = 0; k < keep.length; k++) {
+      v[k] = r.isNullAt(keep[k]) ? null : InternalRow.copyValue(r.get(keep[k], keepTypes[k]));
     }
-    counters.rowsOut.add(rows.size());
-    live.add(rows.size());
+    return v;
   }
 
   /** Stacks {@code (C, H, W)} tensors of one shape into {@code (N, C, H, W)}. */

@@ -64,6 +64,7 @@ public final class JobOptions {
   private final Integer threads;
   private final boolean dropInputColumn;
   private final String compression;
+  private final boolean discardOutput;
 
   private JobOptions(Builder b) {
     this.model = b.model;
@@ -82,6 +83,7 @@ public final class JobOptions {
     this.threads = b.threads;
     this.dropInputColumn = b.dropInputColumn;
     this.compression = b.compression;
+    this.discardOutput = b.discardOutput;
   }
 
   private static String stripSlash(String p) {
@@ -168,6 +170,15 @@ public final class JobOptions {
     return compression;
   }
 
+  /**
+   * Whether the outputs are computed and dropped (Spark's {@code noop} sink) instead of written;
+   * for measuring the job without its Parquet writer ({@code sparkconv bench-job}). Rows are still
+   * counted and the errors dataset is still written.
+   */
+  public boolean discardOutput() {
+    return discardOutput;
+  }
+
   /** Builder; {@link #build()} checks every value. */
   public static final class Builder {
     private Path model;
@@ -187,8 +198,14 @@ public final class JobOptions {
     private Integer threads;
     private boolean dropInputColumn;
     private String compression;
+    private boolean discardOutput;
 
     private Builder() {}
+
+    public Builder discardOutput(boolean v) {
+      this.discardOutput = v;
+      return this;
+    }
 
     public Builder compression(String v) {
       if (v != null

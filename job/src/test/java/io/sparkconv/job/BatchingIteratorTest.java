@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -34,8 +36,15 @@ class BatchingIteratorTest {
   private static final StructType SCHEMA =
       new StructType().add("id", DataTypes.IntegerType).add("img", TensorColumns.TENSOR_TYPE);
 
+  private static final scala.Function1<Object, Object> TO_INTERNAL =
+      CatalystTypeConverters.createToCatalystConverter(SCHEMA);
+
+  private static InternalRow internal(Row r) {
+    return (InternalRow) TO_INTERNAL.apply(r);
+  }
+
   /** An endless source that counts how many rows were pulled. */
-  private static Iterator<Row> endless(AtomicInteger pulled, int[]... shapes) {
+  private static Iterator<InternalRow> endless(AtomicInteger pulled, int[]... shapes) {
     Random r = new Random(3);
     return new Iterator<>() {
       @Override
@@ -44,16 +53,16 @@ class BatchingIteratorTest {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         int i = pulled.getAndIncrement();
         int[] s = shapes[i % shapes.length];
         Row t = TensorColumns.toRow(TestModels.intTensor(r, s[0], s[1], s[2]));
-        return new GenericRowWithSchema(new Object[] {i, t}, SCHEMA);
+        return internal(new GenericRowWithSchema(new Object[] {i, t}, SCHEMA));
       }
     };
   }
 
-  private static BatchingIterator iterator(Iterator<Row> source, int batch, JobCounters c) {
+  private static BatchingIterator iterator(Iterator<InternalRow> source, int batch, JobCounters c) {
     TensorInput in =
         new TensorInput(
             InputDecoder.forType("img", TensorColumns.TENSOR_TYPE, ImageOptions.DEFAULT),
@@ -61,6 +70,7 @@ class BatchingIteratorTest {
             1 << 20);
     return new BatchingIterator(
         source,
+        SCHEMA,
         in,
         1,
         new int[] {0},
@@ -76,7 +86,7 @@ class BatchingIteratorTest {
     JobCounters c = new JobCounters();
     BatchingIterator it = iterator(endless(pulled, new int[] {2, 5, 5}), 4, c);
     for (int i = 0; i < 10; i++) {
-      Row r = it.next();
+      InternalRow r = it.next();
       assertEquals(i, r.getInt(0), "order kept");
       assertTrue(pulled.get() <= (i / 4 + 1) * 4, "pulled " + pulled.get() + " after " + (i + 1));
     }
@@ -91,22 +101,23 @@ class BatchingIteratorTest {
     JobCounters c = new JobCounters();
     // Shapes alternate every row: every batch holds one row, and one row is read ahead.
     BatchingIterator it = iterator(endless(pulled, new int[] {2, 5, 5}, new int[] {2, 6, 4}), 8, c);
-    Row first = it.next();
+    InternalRow first = it.next();
+    int[] firstShape = first.getStruct(1, 3).getArray(1).toIntArray();
     assertEquals(2, pulled.get());
     assertEquals(1, c.rowsOut.value());
-    Row second = it.next();
+    InternalRow second = it.next();
     assertEquals(1, second.getInt(0));
-    assertArrayEquals(new int[] {3, 3, 3}, (int[]) first.getStruct(1).get(1));
-    assertArrayEquals(new int[] {3, 4, 2}, (int[]) second.getStruct(1).get(1));
+    assertArrayEquals(new int[] {3, 3, 3}, firstShape);
+    assertArrayEquals(new int[] {3, 4, 2}, second.getStruct(1, 3).getArray(1).toIntArray());
   }
 
   @Test
   void badRowsAreCountedAndSkipped() {
     Random r = new Random(4);
-    List<Row> rows = new ArrayList<>();
-    rows.add(RowFactory.create(0, null));
-    rows.add(RowFactory.create(1, TensorColumns.toRow(TestModels.intTensor(r, 2, 5, 5))));
-    rows.add(RowFactory.create(2, TensorColumns.toRow(TestModels.intTensor(r, 1, 5, 5))));
+    List<InternalRow> rows = new ArrayList<>();
+    rows.add(internal(RowFactory.create(0, null)));
+    rows.add(internal(RowFactory.create(1, TensorColumns.toRow(TestModels.intTensor(r, 2, 5, 5)))));
+    rows.add(internal(RowFactory.create(2, TensorColumns.toRow(TestModels.intTensor(r, 1, 5, 5)))));
     JobCounters c = new JobCounters();
     BatchingIterator it = iterator(rows.iterator(), 2, c);
     assertEquals(1, it.next().getInt(0));

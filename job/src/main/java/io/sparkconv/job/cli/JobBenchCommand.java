@@ -99,6 +99,13 @@ public final class JobBenchCommand implements Callable<Integer> {
   @Option(names = "--compression", description = "Output codec (default: Spark's, snappy).")
   String compression;
 
+  @Option(
+      names = "--discard-output",
+      description =
+          "Run the job into Spark's noop sink instead of Parquet: measures decoding, the model and"
+              + " the output rows without the Parquet writer and the disk.")
+  boolean discardOutput;
+
   /** The measurements, one JSON line. */
   public record Result(
       int images,
@@ -111,6 +118,8 @@ public final class JobBenchCommand implements Callable<Integer> {
       long peakLiveHeapMb,
       long maxHeapMb,
       long inputMb,
+      long outputMb,
+      String sink,
       String backend) {
     public String json() {
       return String.format(
@@ -118,7 +127,8 @@ public final class JobBenchCommand implements Callable<Integer> {
           "{\"images\": %d, \"shape\": \"%s\", \"cores\": %d, \"kernel_images_per_s\": %.2f,"
               + " \"job_images_per_s\": %.2f, \"job_vs_kernel\": %.3f, \"job_model_seconds\": %.2f,"
               + " \"peak_heap_mb\": %d, \"peak_live_heap_mb\": %d, \"max_heap_mb\": %d,"
-              + " \"input_mb\": %d, \"backend\": \"%s\"}",
+              + " \"input_mb\": %d, \"output_mb\": %d, \"output_mb_per_s\": %.0f,"
+              + " \"sink\": \"%s\", \"backend\": \"%s\"}",
           images,
           shape,
           cores,
@@ -130,6 +140,9 @@ public final class JobBenchCommand implements Callable<Integer> {
           peakLiveHeapMb,
           maxHeapMb,
           inputMb,
+          outputMb,
+          outputMb * jobImagesPerSecond / images,
+          sink,
           backend.replace("\"", "'"));
     }
   }
@@ -208,6 +221,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             .threads(1)
             .dropInputColumn(true)
             .compression(compression)
+            .discardOutput(discardOutput)
             .mode(JobOptions.WriteMode.OVERWRITE);
     if (partitions != null) {
       o.partitions(partitions);
@@ -230,6 +244,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         heap.peakLive >> 20,
         Runtime.getRuntime().maxMemory() >> 20,
         inputBytes >> 20,
+        ((long) images * outChannels * s * s * 4) >> 20,
+        discardOutput ? "noop" : "parquet" + (compression != null ? " " + compression : ""),
         summary.backends());
   }
 
