@@ -20,7 +20,7 @@ import org.apache.spark.sql.api.java.UDF1;
  * <p>Spark instantiates the class on the driver when it is registered: the constructor reads the
  * model there, broadcasts it, and the instance shipped to executors carries only the broadcast.
  */
-public final class ConfiguredModelUdf implements UDF1<Row, Row> {
+public final class ConfiguredModelUdf implements UDF1<Object, Row> {
   private static final long serialVersionUID = 1L;
 
   private final ModelUdf delegate;
@@ -57,7 +57,7 @@ public final class ConfiguredModelUdf implements UDF1<Row, Row> {
   }
 
   @Override
-  public Row call(Row value) throws Exception {
+  public Row call(Object value) throws Exception {
     return delegate.call(value);
   }
 }

@@ -5,14 +5,17 @@ import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.kernels.tensor.Tensor;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * A model as a SQL function: tensor struct (or image struct) in, tensor struct out, with the job's
- * validation ({@link TensorInput}). NULL in gives NULL out; a bad row fails the query with its
- * reason, or gives NULL when {@code spark.sparkconv.udf.onError=null}.
+ * A model as a SQL function: a tensor struct, an image struct or nested float arrays ({@code
+ * array<array<array<float>>>} as {@code C, H, W}, or {@code array<array<float>>} as one channel)
+ * in, tensor struct out, with the job's validation ({@link TensorInput}). NULL in gives NULL out; a
+ * bad row fails the query with its reason, or gives NULL when {@code
+ * spark.sparkconv.udf.onError=null}.
  */
-public final class ModelUdf implements UDF1<Row, Row> {
+public final class ModelUdf implements UDF1<Object, Row> {
   private static final long serialVersionUID = 1L;
 
   private final String name;
@@ -28,7 +31,7 @@ public final class ModelUdf implements UDF1<Row, Row> {
   // This JVM's shared model (ExecutorModels), looked up once per UDF instance, not per row.
   private transient volatile SequentialModel built;
 
-  private record Cached(StructType type, TensorInput input) {}
+  private record Cached(DataType type, TensorInput input) {}
 
   public ModelUdf(
       String name,
@@ -48,11 +51,11 @@ public final class ModelUdf implements UDF1<Row, Row> {
   }
 
   @Override
-  public Row call(Row value) throws Exception {
+  public Row call(Object value) throws Exception {
     if (value == null) {
       return null;
     }
-    TensorInput in = inputFor(value.schema());
+    TensorInput in = inputFor(typeOf(value));
     TensorInput.Prepared p;
     try {
       p = in.prepare(value);
@@ -71,11 +74,44 @@ public final class ModelUdf implements UDF1<Row, Row> {
     return TensorColumns.toRow(out);
   }
 
-  private TensorInput inputFor(StructType type) {
-    if (type == null) {
-      throw new IllegalArgumentException(
-          name + ": argument must be a tensor struct or an image struct");
+  /**
+   * The argument's SQL type as far as the decoders need it. Spark hands a Java UDF a struct as a
+   * {@link Row} with its schema, and an array as a Scala {@code Seq} without one: the nesting depth
+   * is read from the first elements (the decoder checks every element).
+   */
+  private DataType typeOf(Object value) {
+    if (value instanceof Row r && r.schema() != null) {
+      return r.schema();
     }
+    if (value instanceof scala.collection.Seq<?> seq) {
+      int depth = 1;
+      Object first = seq.isEmpty() ? null : seq.head();
+      while (first instanceof scala.collection.Seq<?> inner && depth < 4) {
+        depth++;
+        first = inner.isEmpty() ? null : inner.head();
+      }
+      if (first == null && depth < 3) {
+        depth = 3; // an empty array or a null element hides the depth: the decoder names the fault
+      }
+      if (depth == 2 || depth == 3) {
+        DataType t = DataTypes.FloatType;
+        for (int i = 0; i < depth; i++) {
+          t = DataTypes.createArrayType(t);
+        }
+        return t;
+      }
+      throw new IllegalArgumentException(
+          name
+              + ": a nested array argument must have 2 (H, W) or 3 (C, H, W) levels, got "
+              + (depth == 4 ? "4 or more" : String.valueOf(depth)));
+    }
+    throw new IllegalArgumentException(
+        name
+            + ": argument must be a tensor struct, an image struct or nested float arrays, got "
+            + value.getClass().getSimpleName());
+  }
+
+  private TensorInput inputFor(DataType type) {
     Cached c = cached;
     if (c == null || !type.equals(c.type())) {
       c =

@@ -122,6 +122,64 @@ class SqlFunctionsTest {
   }
 
   @Test
+  void nestedArrayArgumentsGiveTheSameResultsAsTensorStructs() throws Exception {
+    SparkConvFunctions.registerModel(spark, "edges", modelJson);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.IntegerType, false)
+            .add(
+                "img",
+                DataTypes.createArrayType(
+                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType))),
+                true);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      rows.add(RowFactory.create(i, nested(inputs.get(i))));
+    }
+    rows.add(RowFactory.create(6, null));
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("nested_images");
+    assertOracle(spark.sql("SELECT id, edges(img) AS out FROM nested_images"));
+
+    // One channel as array<array<float>>: the model wants 2, so the row is refused by name.
+    StructType plane =
+        new StructType()
+            .add("img", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType)));
+    Row one = RowFactory.create(nested(inputs.get(0)).get(0));
+    spark.createDataFrame(List.of(one), plane).createOrReplaceTempView("planes");
+    Exception e =
+        assertThrows(Exception.class, () -> spark.sql("SELECT edges(img) FROM planes").collect());
+    assertTrue(causes(e).contains("does not fit the model"), causes(e));
+
+    // A ragged row is a bad row like in the job: NULL with onError=null.
+    spark.conf().set("spark.sparkconv.udf.onError", "null");
+    SparkConvFunctions.registerModel(spark, "edges_or_null", modelJson);
+    List<List<List<Float>>> ragged = nested(inputs.get(0));
+    ragged.get(1).set(2, List.of(1f));
+    spark
+        .createDataFrame(List.of(RowFactory.create(0, ragged)), schema)
+        .createOrReplaceTempView("ragged");
+    assertNull(spark.sql("SELECT edges_or_null(img) FROM ragged").first().get(0));
+  }
+
+  /** {@code t} (C, H, W) as nested Java lists, the way a DataFrame of nested arrays is built. */
+  private static List<List<List<Float>>> nested(Tensor t) {
+    int[] s = t.shape();
+    List<List<List<Float>>> c = new ArrayList<>();
+    for (int ci = 0; ci < s[0]; ci++) {
+      List<List<Float>> h = new ArrayList<>();
+      for (int y = 0; y < s[1]; y++) {
+        List<Float> w = new ArrayList<>();
+        for (int x = 0; x < s[2]; x++) {
+          w.add(t.floats()[(ci * s[1] + y) * s[2] + x]);
+        }
+        h.add(w);
+      }
+      c.add(h);
+    }
+    return c;
+  }
+
+  @Test
   void configuredUdfIsRegisteredByClassNameAsPySparkDoes() throws Exception {
     SparkConvFunctions.registerModel(spark, "edges", modelJson);
     Exception e =
