@@ -6,6 +6,7 @@
 2. `sparkconv run` processes it.
 3. pyarrow reads the output and errors back; each output row is compared with PyTorch's result
    (computed by Debian's /usr/bin/python3 with torch, in float64) for the same input.
+4. The same images as nested float64 lists (pandas-style), with a ragged and a null row, again.
 
 Usage: python3 job/src/test/python/foreign_parquet_check.py WORKDIR   (needs pyarrow + numpy, and
 /usr/bin/python3 with torch)
@@ -100,4 +101,30 @@ print(f"{len(got)} output rows match PyTorch (max abs diff {worst:.2e}); {len(er
 for e in sorted(errors, key=lambda e: e["id"]):
     print(f"  id {e['id']} {e['label']}: {e['reason']}")
 assert sorted(e["id"] for e in errors) == sorted(bad), [e["id"] for e in errors]
+
+# 4. The same images as nested float64 lists (what pandas + pyarrow write for numpy .tolist()),
+#    plus a ragged image and a null one.
+nested_rows = [{"id": i, "img": arrays[i].astype(np.float64).tolist()} for i in range(60)]
+ragged = arrays[0].astype(np.float64).tolist(); ragged[0][3] = ragged[0][3][:-1]
+nested_rows += [{"id": 70, "img": ragged}, {"id": 71, "img": None}]
+nschema = pa.schema([("id", pa.int64()), ("img", pa.list_(pa.list_(pa.list_(pa.float64()))))])
+ninp = os.path.join(work, "in_nested")
+os.makedirs(ninp, exist_ok=True)
+pq.write_table(pa.Table.from_pylist(nested_rows, schema=nschema), os.path.join(ninp, "n.parquet"), row_group_size=16)
+nout = os.path.join(work, "out_nested")
+r = subprocess.run([os.path.join(ROOT, "submit-scripts/sparkconv"), "run", "--model", model, "--input", ninp,
+                    "--output", nout, "--mode", "overwrite"], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+ngot = pq.read_table(nout).to_pylist()
+nerr = pq.read_table(nout + "_errors").to_pylist()
+assert len(ngot) == 60 and sorted(e["id"] for e in nerr) == [70, 71], (len(ngot), [e["id"] for e in nerr])
+nworst = 0.0
+for row in ngot:
+    o = row["output"]
+    y = np.frombuffer(o["data"], o["dtype"]).reshape(o["shape"])
+    nworst = max(nworst, float(np.abs(y - want[str(row["id"])]).max()))
+assert nworst <= 2e-4, nworst
+print(f"nested float64 lists: {len(ngot)} rows match PyTorch (max abs diff {nworst:.2e}); errors:")
+for e in sorted(nerr, key=lambda e: e["id"]):
+    print(f"  id {e['id']}: {e['reason']}")
 print("OK")
