@@ -155,4 +155,21 @@ interface CpuKernels {
    * out[outOff + (2·a + b)·NR + j]}.
    */
   void winograd22Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
+   * {@code s[d + j] = x[src + j·u]} for {@code j < count}: one stride phase of an input row (the
+   * phase-split copies of strided layers). Reads no index past {@code src + (count − 1)·u}.
+   */
+  default void stridedCopy(float[] x, int src, int u, float[] s, int d, int count) {
+    for (int j = 0; j < count; j++, src += u) {
+      s[d + j] = x[src];
+    }
+  }
+
+  /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
+  default void stridedCopyD(double[] x, int src, int u, double[] s, int d, int count) {
+    for (int j = 0; j < count; j++, src += u) {
+      s[d + j] = x[src];
+    }
+  }
 }

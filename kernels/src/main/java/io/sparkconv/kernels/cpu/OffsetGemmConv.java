@@ -355,7 +355,7 @@ final class OffsetGemmConv {
                     }
                     Arrays.fill(s, d + hi, d + src.pw, 0f);
                   } else {
-                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
+                    copyStridedRow(kern, x, r0, iw, uW, b - src.left, s, d, src.pw);
                   }
                 }
               }
@@ -369,14 +369,11 @@ final class OffsetGemmConv {
    * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
    */
   static void copyStridedRow(
-      float[] x, int r0, int iw, int u, int first, float[] s, int d, int pw) {
+      CpuKernels kern, float[] x, int r0, int iw, int u, int first, float[] s, int d, int pw) {
     int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
     int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
     Arrays.fill(s, d, d + lo, 0f);
-    int src = r0 + first + lo * u;
-    for (int j = lo; j < hi; j++, src += u) {
-      s[d + j] = x[src];
-    }
+    kern.stridedCopy(x, r0 + first + lo * u, u, s, d + lo, hi - lo);
     Arrays.fill(s, d + hi, d + pw, 0f);
   }
 

@@ -357,7 +357,7 @@ final class OffsetGemmConvD {
                     }
                     Arrays.fill(s, d + hi, d + src.pw, 0.0);
                   } else {
-                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
+                    copyStridedRow(kern, x, r0, iw, uW, b - src.left, s, d, src.pw);
                   }
                 }
               }
@@ -371,14 +371,11 @@ final class OffsetGemmConvD {
    * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
    */
   static void copyStridedRow(
-      double[] x, int r0, int iw, int u, int first, double[] s, int d, int pw) {
+      CpuKernels kern, double[] x, int r0, int iw, int u, int first, double[] s, int d, int pw) {
     int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
     int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
     Arrays.fill(s, d, d + lo, 0.0);
-    int src = r0 + first + lo * u;
-    for (int j = lo; j < hi; j++, src += u) {
-      s[d + j] = x[src];
-    }
+    kern.stridedCopyD(x, r0 + first + lo * u, u, s, d + lo, hi - lo);
     Arrays.fill(s, d + hi, d + pw, 0.0);
   }
 

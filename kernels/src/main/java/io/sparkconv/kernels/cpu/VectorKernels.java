@@ -2,6 +2,8 @@ package io.sparkconv.kernels.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +22,17 @@ final class VectorKernels implements CpuKernels {
   static final int MR = 8;
   static final int NR = 2 * LEN;
   static final int NR_D = 2 * LEND;
+
+  /**
+   * Lane i takes lane {@code 2i mod LEN}: the even lanes of a vector in its low half and again in
+   * its high half; blending two such vectors under {@link #HIGH_HALF} gives the even lanes of both.
+   * One-vector shuffles compile to a single permute on Java 17 (the two-vector {@code rearrange}
+   * does not, and is slower than a scalar loop).
+   */
+  private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SF, i -> (2 * i) % LEN);
+
+  private static final VectorMask<Float> HIGH_HALF =
+      VectorMask.fromLong(SF, ((1L << LEN) - 1) & ~((1L << (LEN / 2)) - 1));
 
   /** Keeps the prefetching loads of {@link #gemmTileShift} alive (never read). */
   static float sink;
@@ -1017,6 +1030,23 @@ final class VectorKernels implements CpuKernels {
       bv.add(s01).add(s02).intoArray(out, o + 1 * NR);
       bv.add(s10).add(s11).intoArray(out, o + 2 * NR);
       bv.add(s11).add(s12).intoArray(out, o + 3 * NR);
+    }
+  }
+
+  @Override
+  public void stridedCopy(float[] x, int src, int u, float[] s, int d, int count) {
+    int j = 0;
+    if (u == 2) {
+      // Two vectors in, their even lanes out. The last vector pair may read one element past the
+      // last one copied: stop while that element is still inside x.
+      for (; j + LEN <= count && src + 2 * LEN <= x.length; j += LEN, src += 2 * LEN) {
+        FloatVector v0 = FloatVector.fromArray(SF, x, src);
+        FloatVector v1 = FloatVector.fromArray(SF, x, src + LEN);
+        v0.rearrange(EVENS).blend(v1.rearrange(EVENS), HIGH_HALF).intoArray(s, d + j);
+      }
+    }
+    for (; j < count; j++, src += u) {
+      s[d + j] = x[src];
     }
   }
 }

@@ -301,7 +301,7 @@ final class WinogradConv {
                     continue;
                   }
                   int r0 = in + row * iw;
-                  OffsetGemmConv.copyStridedRow(x, r0, iw, 2, b - src.left, s, d, src.pw);
+                  OffsetGemmConv.copyStridedRow(kern, x, r0, iw, 2, b - src.left, s, d, src.pw);
                 }
               }
             }

@@ -108,6 +108,31 @@ class CpuConvBackendTest {
         new Case(
             conv(3, 3, 3, 3).groups(3).dilation(Size2.of(2)).padding(Padding.of(0, 3)).build(),
             new int[] {1, 3, 9, 8}));
+    // Depthwise with stride > 1 in width (column-phase planes): output widths below, at and past
+    // the vector tile, odd sizes, multiplier, dilation equal to the stride, asymmetric padding.
+    for (int w : new int[] {7, 33, 64, 71}) {
+      c.add(
+          new Case(
+              conv(6, 6, 3, 3).groups(6).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+              new int[] {2, 6, 9, w}));
+    }
+    c.add(
+        new Case(
+            conv(3, 6, 5, 5).groups(3).stride(Size2.of(1, 3)).padding(Padding.of(2, 1)).build(),
+            new int[] {1, 3, 8, 100}));
+    c.add(
+        new Case(
+            conv(4, 4, 3, 3)
+                .groups(4)
+                .stride(Size2.of(2))
+                .dilation(Size2.of(2))
+                .padding(Padding.of(2))
+                .build(),
+            new int[] {2, 4, 13, 75}));
+    c.add(
+        new Case(
+            conv(2, 2, 3, 2).groups(2).stride(Size2.of(3, 2)).padding(Padding.of(0, 1)).build(),
+            new int[] {1, 2, 10, 67}));
     // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
     c.add(
         new Case(

@@ -129,6 +129,38 @@ class KernelInternalsTest {
         ConvSpec.convTranspose2d(3, 4, Size2.of(1)).stride(Size2.of(3)).build(),
         new int[] {1, 3, 4, 5},
         6);
+    checkAgainstReference(
+        ConvSpec.conv2d(5, 5, Size2.of(3))
+            .groups(5)
+            .stride(Size2.of(2))
+            .padding(Padding.of(1))
+            .build(),
+        new int[] {2, 5, 12, 69},
+        7);
+  }
+
+  @Test
+  void stridedCopyTakesEveryUthElementUpToTheArrayEnd() {
+    for (CpuKernels k : kernels()) {
+      for (int u : new int[] {1, 2, 3}) {
+        for (int count : new int[] {0, 1, 15, 16, 17, 33, 64}) {
+          for (int start : new int[] {0, 1, 5}) {
+            // x ends exactly at the last element copied, so an over-read would throw.
+            float[] x = new float[start + Math.max(0, (count - 1) * u + 1)];
+            for (int i = 0; i < x.length; i++) {
+              x[i] = i + 1;
+            }
+            float[] s = new float[count + 4];
+            Arrays.fill(s, Float.NaN);
+            k.stridedCopy(x, start, u, s, 2, count);
+            for (int j = 0; j < count; j++) {
+              assertEquals(start + j * u + 1, s[2 + j], k.description() + " u=" + u + " j=" + j);
+            }
+            assertTrue(Float.isNaN(s[1]) && Float.isNaN(s[2 + count]), k.description());
+          }
+        }
+      }
+    }
   }
 
   @Test
