@@ -272,9 +272,9 @@ final class OffsetGemmConvD {
         o[k] = ((ic * uH + eh % uH) * uW + ew % uW) * subPlane + (eh / uH) * src.pw + ew / uW;
       }
       offs[i] = o;
-      base += chunks(ph, g, src);
+      base += chunks(ph, g, src, n);
     }
-    base *= n * lay.groups();
+    base *= lay.groups();
     int mBlocks = mPad / mr;
     int mSplit =
         base >= 4 * threads ? 1 : Math.min(mBlocks, Ints.ceilDiv(4 * threads, Math.max(1, base)));
@@ -288,16 +288,17 @@ final class OffsetGemmConvD {
           (job, sc) -> {
             int ms = job % mSplit;
             int rest = job / mSplit;
-            int img = rest % n;
-            rest /= n;
             int grp = rest % lay.groups();
             rest /= lay.groups();
             for (int i = 0; i < phases.length; i++) {
-              int c = chunks(phases[i], g, src);
+              int c = chunks(phases[i], g, src, n);
               if (rest < c) {
                 int mb0 = (int) ((long) mBlocks * ms / mSplit);
                 int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
-                job(source, offs[i], y, g, src, phases[i], img, grp, rest, mb0, mb1, sc);
+                int units = n * panels(phases[i], g, src);
+                int u0 = rest * PANELS_PER_JOB;
+                int u1 = Math.min(units, u0 + PANELS_PER_JOB);
+                job(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
                 return;
               }
               rest -= c;
@@ -316,12 +317,22 @@ final class OffsetGemmConvD {
     return s != null && s.length >= size ? s : new double[size];
   }
 
-  private int chunks(Phase ph, ConvGeometry g, Source src) {
+  /** Register-tile columns of one image's output grid for a phase (0 when it has no outputs). */
+  private int panels(Phase ph, ConvGeometry g, Source src) {
     int q = gridRows(ph, g);
     if (q == 0 || gridCols(ph, g) == 0) {
       return 0;
     }
-    return Ints.ceilDiv(Ints.ceilDiv(q * src.pw, nr), PANELS_PER_JOB);
+    return Ints.ceilDiv(q * src.pw, nr);
+  }
+
+  /**
+   * Jobs per group for a phase: the batch's panels, numbered image by image, in runs of {@link
+   * #PANELS_PER_JOB}. A run may span images, so small images (a 7×7 grid is two panels) still give
+   * each weight block a full run of panels to work on.
+   */
+  private int chunks(Phase ph, ConvGeometry g, Source src, int n) {
+    return Ints.ceilDiv(n * panels(ph, g, src), PANELS_PER_JOB);
   }
 
   /** Copies the input into the source layout (halos zeroed, strided inputs split into phases). */
@@ -379,6 +390,10 @@ final class OffsetGemmConvD {
     Arrays.fill(s, d + hi, d + pw, 0.0);
   }
 
+  /**
+   * One run of panels {@code [u0, u1)} (unit u is panel {@code u mod panels} of image {@code u /
+   * panels}) for output-channel blocks {@code [mb0, mb1)} of one group and phase.
+   */
   private void job(
       double[] s,
       int[] offs,
@@ -386,9 +401,9 @@ final class OffsetGemmConvD {
       ConvGeometry g,
       Source src,
       Phase ph,
-      int img,
       int grp,
-      int chunk,
+      int u0,
+      int u1,
       int mb0,
       int mb1,
       Scratch sc) {
@@ -398,23 +413,21 @@ final class OffsetGemmConvD {
     int pw = src.pw;
     int grid = q * pw;
     int panels = Ints.ceilDiv(grid, nr);
-    int p0 = chunk * PANELS_PER_JOB;
-    int p1 = Math.min(panels, p0 + PANELS_PER_JOB);
     int rowLo = mb0 * mr;
     int rowHi = Math.min(ocg, mb1 * mr);
     int kLen = ph.kLen;
     // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
-    int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.stride;
-    int ldc = (p1 - p0) * nr;
+    int imgStride = lay.inC() * uH * uW * src.stride;
+    int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
+    int ldc = (u1 - u0) * nr;
     double[] c = sc.tileD(mPad * PANELS_PER_JOB * nr);
     int ohw = g.outH() * g.outW();
-    int yBase = (img * lay.outC() + grp * ocg) * ohw;
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
-    // Reading the input in place, the last partial panel would pass the array's end: gather it.
-    boolean gatherLast = src.direct && p1 * nr > grid;
-    int pFull = gatherLast ? p1 - 1 : p1;
+    // Reading the input in place, an image's last partial panel would pass its plane (and, for
+    // the last image, the array's end): gather it.
+    boolean partialLast = src.direct && panels * nr > grid;
     if (kLen == 0) {
       for (int m = rowLo; m < rowHi; m++) {
         Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0.0 : bias[grp * ocg + m]);
@@ -427,19 +440,23 @@ final class OffsetGemmConvD {
     boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
-      int nOuter = rowsOuter ? mb1 - mb0 : pFull - p0;
-      int nInner = rowsOuter ? pFull - p0 : mb1 - mb0;
+      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
+      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
       for (int o = 0; o < nOuter; o++) {
         for (int i = 0; i < nInner; i++) {
           int mb = mb0 + (rowsOuter ? o : i);
-          int p = p0 + (rowsOuter ? i : o);
+          int u = u0 + (rowsOuter ? i : o);
+          int p = u % panels;
+          if (partialLast && p == panels - 1) {
+            continue;
+          }
           boolean first = rowsOuter ? o == 0 : i == 0;
           boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
           kern.gemmTileShiftD(
               ph.packed,
               (grp * mPad + mb * mr) * kLen + k0 * mr,
               s,
-              sBase + p * nr,
+              (u / panels) * imgStride + sGroup + p * nr,
               offs,
               k0,
               kcl,
@@ -448,15 +465,20 @@ final class OffsetGemmConvD {
               Math.min(mr, ocg - mb * mr),
               k0 > 0,
               c,
-              mb * mr * ldc + (p - p0) * nr,
+              mb * mr * ldc + (u - u0) * nr,
               ldc,
               prefetchOk ? nr : 0);
         }
       }
     }
-    if (gatherLast && kLen > 0) {
-      int col0 = (p1 - 1) * nr;
+    for (int u = u0; u < u1; u++) {
+      int p = u % panels;
+      if (!partialLast || p != panels - 1 || kLen == 0) {
+        continue;
+      }
+      int col0 = p * nr;
       int valid = grid - col0;
+      int sBase = (u / panels) * imgStride + sGroup;
       double[] b = sc.panelD(kLen * nr);
       for (int k = 0; k < kLen; k++) {
         System.arraycopy(s, sBase + offs[k] + col0, b, k * nr, valid);
@@ -473,39 +495,46 @@ final class OffsetGemmConvD {
             grp * ocg + mb * mr,
             false,
             c,
-            mb * mr * ldc + (p1 - 1 - p0) * nr,
+            mb * mr * ldc + (u - u0) * nr,
             ldc,
             Math.min(mr, ocg - mb * mr),
             nr,
             sc.edgeD);
       }
     }
-    // Store the valid grid positions (columns r < R of each grid row).
-    int col0 = p0 * nr;
-    int end = Math.min(grid, p1 * nr);
-    int qq = col0 / pw;
-    int cc = col0 - qq * pw;
-    int j = 0;
-    while (col0 + j < end) {
-      int seg = Math.min(end - col0 - j, pw - cc);
-      int valid = Math.max(0, Math.min(seg, r - cc));
-      if (valid > 0) {
-        int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
-        for (int m = rowLo; m < rowHi; m++) {
-          int from = m * ldc + j;
-          int to = d + m * ohw;
-          if (osW == 1) {
-            System.arraycopy(c, from, y, to, valid);
-          } else {
-            for (int i = 0; i < valid; i++) {
-              y[to + i * osW] = c[from + i];
+    // Store the valid grid positions (columns r < R of each grid row), image by image.
+    for (int u = u0; u < u1; ) {
+      int img = u / panels;
+      int uEnd = Math.min(u1, (img + 1) * panels);
+      int yBase = (img * lay.outC() + grp * ocg) * ohw;
+      int col0 = (u % panels) * nr;
+      int end = Math.min(grid, ((uEnd - 1) % panels + 1) * nr);
+      int cCol = (u - u0) * nr;
+      int qq = col0 / pw;
+      int cc = col0 - qq * pw;
+      int j = 0;
+      while (col0 + j < end) {
+        int seg = Math.min(end - col0 - j, pw - cc);
+        int valid = Math.max(0, Math.min(seg, r - cc));
+        if (valid > 0) {
+          int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+          for (int m = rowLo; m < rowHi; m++) {
+            int from = m * ldc + cCol + j;
+            int to = d + m * ohw;
+            if (osW == 1) {
+              System.arraycopy(c, from, y, to, valid);
+            } else {
+              for (int i = 0; i < valid; i++) {
+                y[to + i * osW] = c[from + i];
+              }
             }
           }
         }
+        j += seg;
+        qq++;
+        cc = 0;
       }
-      j += seg;
-      qq++;
-      cc = 0;
+      u = uEnd;
     }
   }
 
