@@ -42,6 +42,17 @@ final class OffsetGemmConv {
   static final int ROWS_OUTER_BYTES =
       Integer.getInteger("sparkconv.cpu.rowsOuterBytes", 256 * 1024);
 
+  /**
+   * Packs input panels (only valid output positions, image after image) when fewer than this
+   * fraction of the output grid's positions are valid ({@code -Dsparkconv.cpu.packBelow=0} never
+   * packs).
+   */
+  static final double PACK_BELOW =
+      Double.parseDouble(System.getProperty("sparkconv.cpu.packBelow", "0.9"));
+
+  /** Output channels per group from which packing pays (its copy is shared by M/MR tiles). */
+  private static final int PACK_MIN_ROWS = 32;
+
   /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
   static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
 
@@ -68,8 +79,12 @@ final class OffsetGemmConv {
    */
   private record Phase(int rh, int rw, int[] eH, int[] eW, int kLen, float[] packed) {}
 
-  /** Per-run sizes of the source buffer. */
-  private record Source(int top, int left, int ph, int pw, int stride, boolean direct) {}
+  /**
+   * Per-run sizes of the source buffer, and whether the GEMM reads packed panels of valid outputs
+   * instead of the grid in place.
+   */
+  private record Source(
+      int top, int left, int ph, int pw, int stride, boolean direct, boolean packed) {}
 
   /**
    * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
@@ -228,7 +243,22 @@ final class OffsetGemmConv {
             && !anyWideTap;
     int ph = Ints.ceilDiv(hNeed, uH);
     int pw = Ints.ceilDiv(wNeed, uW);
-    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct);
+    // The grid computes PW columns per output row and whole panels per image; where that wastes
+    // much (halos of small images, stride phases), pack panels of valid outputs only: a gather of
+    // K×NR floats per panel, shared by the M/MR tiles that read it.
+    long valid = 0;
+    long computed = 0;
+    for (Phase p : phases) {
+      int q = gridRows(p, g);
+      int r = gridCols(p, g);
+      if (p.kLen > 0 && q > 0 && r > 0) {
+        valid += (long) q * r;
+        computed += (long) Ints.ceilDiv(q * pw, nr) * nr;
+      }
+    }
+    boolean packed =
+        !direct && lay.outCPerGroup() >= PACK_MIN_ROWS && valid < PACK_BELOW * computed;
+    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed);
   }
 
   /**
@@ -293,10 +323,14 @@ final class OffsetGemmConv {
               if (rest < c) {
                 int mb0 = (int) ((long) mBlocks * ms / mSplit);
                 int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
-                int units = n * panels(phases[i], g, src);
+                int units = units(phases[i], g, src, n);
                 int u0 = rest * PANELS_PER_JOB;
                 int u1 = Math.min(units, u0 + PANELS_PER_JOB);
-                job(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                if (src.packed) {
+                  packedJob(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                } else {
+                  job(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                }
                 return;
               }
               rest -= c;
@@ -330,15 +364,37 @@ final class OffsetGemmConv {
    * each weight block a full run of panels to work on.
    */
   private int chunks(Phase ph, ConvGeometry g, Source src, int n) {
-    return Ints.ceilDiv(n * panels(ph, g, src), PANELS_PER_JOB);
+    return Ints.ceilDiv(units(ph, g, src, n), PANELS_PER_JOB);
   }
 
-  /** Copies the input into the source layout (halos zeroed, strided inputs split into phases). */
+  /** Register-tile columns of the whole batch: grid panels, or packed panels of valid outputs. */
+  private int units(Phase ph, ConvGeometry g, Source src, int n) {
+    if (!src.packed) {
+      return n * panels(ph, g, src);
+    }
+    return Ints.ceilDiv(n * gridRows(ph, g) * gridCols(ph, g), nr);
+  }
+
+  /**
+   * Copies the input into the source layout (halos zeroed, strided inputs split into phases). Only
+   * the stride phases some tap reads are written (a 1×1 stride-2 layer reads one of four); the
+   * others keep stale values, which reach only grid columns that are never stored.
+   */
   private void fillSource(float[] x, float[] s, ConvGeometry g, Source src) {
     int ih = g.inH();
     int iw = g.inW();
     int planes = g.n() * lay.inC();
     int subPlane = src.stride;
+    boolean[] used = new boolean[uH * uW];
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    for (Phase ph : phases) {
+      for (int eh : ph.eH) {
+        for (int ew : ph.eW) {
+          used[(eh - padT + src.top) % uH * uW + (ew - padL + src.left) % uW] = true;
+        }
+      }
+    }
     Parallel.run(
         threads,
         Ints.ceilDiv(planes, 8),
@@ -348,6 +404,9 @@ final class OffsetGemmConv {
             int in = pl * ih * iw;
             for (int a = 0; a < uH; a++) {
               for (int b = 0; b < uW; b++) {
+                if (!used[a * uW + b]) {
+                  continue;
+                }
                 int out = ((pl * uH + a) * uW + b) * subPlane;
                 for (int i = 0; i < src.ph; i++) {
                   int row = i * uH + a - src.top;
@@ -533,6 +592,121 @@ final class OffsetGemmConv {
         cc = 0;
       }
       u = uEnd;
+    }
+  }
+
+  /**
+   * {@link #job} on packed panels: unit u holds valid outputs {@code u·NR ...} of the batch,
+   * counted image by image, row by row. Each K block of the run is gathered into {@code
+   * [unit][k][NR]} (zeros past the batch's last output), then multiplied with the packed tile.
+   */
+  private void packedJob(
+      float[] s,
+      int[] offs,
+      float[] y,
+      ConvGeometry g,
+      Source src,
+      Phase ph,
+      int grp,
+      int u0,
+      int u1,
+      int mb0,
+      int mb1,
+      Scratch sc) {
+    int ocg = lay.outCPerGroup();
+    int r = gridCols(ph, g);
+    int perImage = gridRows(ph, g) * r;
+    int total = g.n() * perImage;
+    int rowLo = mb0 * mr;
+    int rowHi = Math.min(ocg, mb1 * mr);
+    int kLen = ph.kLen;
+    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    int imgStride = lay.inC() * uH * uW * src.stride;
+    int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
+    int ldc = (u1 - u0) * nr;
+    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
+    float[] b = sc.panel((u1 - u0) * kc * nr);
+    int ohw = g.outH() * g.outW();
+    int osH = lay.transposed() ? lay.sH() : 1;
+    int osW = lay.transposed() ? lay.sW() : 1;
+    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
+    for (int k0 = 0; k0 < kLen; k0 += kc) {
+      int kcl = Math.min(kc, kLen - k0);
+      for (int u = u0; u < u1; u++) {
+        int bu = (u - u0) * kcl * nr;
+        int pos = u * nr;
+        int end = Math.min(total, pos + nr);
+        int j = 0;
+        while (pos < end) {
+          int img = pos / perImage;
+          int rem = pos - img * perImage;
+          int qq = rem / r;
+          int cc = rem - qq * r;
+          int len = Math.min(end - pos, r - cc);
+          int from = img * imgStride + sGroup + qq * src.pw + cc;
+          for (int k = 0; k < kcl; k++) {
+            System.arraycopy(s, from + offs[k0 + k], b, bu + k * nr + j, len);
+          }
+          j += len;
+          pos += len;
+        }
+        if (j < nr) {
+          for (int k = 0; k < kcl; k++) {
+            Arrays.fill(b, bu + k * nr + j, bu + k * nr + nr, 0f);
+          }
+        }
+      }
+      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
+      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
+      for (int o = 0; o < nOuter; o++) {
+        for (int i = 0; i < nInner; i++) {
+          int mb = mb0 + (rowsOuter ? o : i);
+          int u = u0 + (rowsOuter ? i : o);
+          kern.gemmTile(
+              ph.packed,
+              (grp * mPad + mb * mr) * kLen + k0 * mr,
+              b,
+              (u - u0) * kcl * nr,
+              kcl,
+              bias,
+              grp * ocg + mb * mr,
+              k0 > 0,
+              c,
+              mb * mr * ldc + (u - u0) * nr,
+              ldc,
+              Math.min(mr, ocg - mb * mr),
+              nr,
+              sc.edge);
+        }
+      }
+    }
+    if (kLen == 0) {
+      for (int m = rowLo; m < rowHi; m++) {
+        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0f : bias[grp * ocg + m]);
+      }
+    }
+    // Store: runs of consecutive valid outputs along an output row.
+    int pos = u0 * nr;
+    int end = Math.min(total, u1 * nr);
+    while (pos < end) {
+      int img = pos / perImage;
+      int rem = pos - img * perImage;
+      int qq = rem / r;
+      int cc = rem - qq * r;
+      int len = Math.min(end - pos, r - cc);
+      int d =
+          (img * lay.outC() + grp * ocg) * ohw + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+      int from = pos - u0 * nr;
+      for (int m = rowLo; m < rowHi; m++) {
+        if (osW == 1) {
+          System.arraycopy(c, m * ldc + from, y, d + m * ohw, len);
+        } else {
+          for (int i = 0; i < len; i++) {
+            y[d + m * ohw + i * osW] = c[m * ldc + from + i];
+          }
+        }
+      }
+      pos += len;
     }
   }
 

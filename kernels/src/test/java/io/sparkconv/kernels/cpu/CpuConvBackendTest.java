@@ -108,6 +108,37 @@ class CpuConvBackendTest {
         new Case(
             conv(3, 3, 3, 3).groups(3).dilation(Size2.of(2)).padding(Padding.of(0, 3)).build(),
             new int[] {1, 3, 9, 8}));
+    // Packed panels of valid outputs (>= 32 output channels per group, a grid wasting > 10%):
+    // panels spanning images, partial row blocks, K blocks, row blocks outside the panels, groups,
+    // transposed phases.
+    c.add(
+        new Case(
+            conv(20, 40, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {3, 20, 13, 11}));
+    c.add(
+        new Case(
+            conv(30, 36, 3, 3).padding(Padding.of(2)).dilation(Size2.of(2)).build(),
+            new int[] {2, 30, 7, 9}));
+    c.add(
+        new Case(
+            conv(128, 300, 3, 3).padding(Padding.of(1)).bias(false).build(),
+            new int[] {2, 128, 4, 5}));
+    c.add(new Case(conv(16, 33, 5, 5).padding(Padding.of(2)).build(), new int[] {1, 16, 3, 7}));
+    c.add(
+        new Case(
+            conv(64, 64, 3, 3).groups(2).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {3, 64, 6, 5}));
+    c.add(
+        new Case(
+            deconv(40, 36, 3, 3)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(1))
+                .build(),
+            new int[] {2, 40, 5, 6}));
+    // 1×1 stride 2: one of the four stride phases is copied (the others hold stale values).
+    c.add(new Case(conv(24, 40, 1, 1).stride(Size2.of(2)).build(), new int[] {2, 24, 9, 11}));
+    c.add(new Case(conv(5, 7, 1, 1).stride(Size2.of(3, 2)).build(), new int[] {1, 5, 10, 35}));
     // Depthwise with stride > 1 in width (column-phase planes): output widths below, at and past
     // the vector tile, odd sizes, multiplier, dilation equal to the stride, asymmetric padding.
     for (int w : new int[] {7, 33, 64, 71}) {
