@@ -65,9 +65,20 @@ class CpuConvBackendTest {
     c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
-    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group): odd sizes, groups.
-    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
-    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, 7, 6}));
+    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, outputs >= 12x12):
+    // odd sizes, groups; the same layers on smaller outputs run on the implicit GEMM.
+    for (int[] hw : new int[][] {{13, 15}, {9, 11}}) {
+      c.add(
+          new Case(
+              conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, hw[0], hw[1]}));
+    }
+    for (int[] hw : new int[][] {{15, 14}, {7, 6}}) {
+      c.add(
+          new Case(
+              conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, hw[0], hw[1]}));
+    }
+    c.add(
+        new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 14, 40}));
     c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
@@ -183,11 +194,26 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 4, 5, 6}));
     c.add(new Case(deconv(3, 4, 3, 3).stride(Size2.of(2)).build(), new int[] {0, 3, 4, 4}));
-    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group).
+    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
+    // outputs >= 12x12; below, the implicit GEMM).
+    for (int[] hw : new int[][] {{6, 7}, {5, 7}}) {
+      c.add(
+          new Case(
+              deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+              new int[] {1, 48, hw[0], hw[1]}));
+    }
     c.add(
         new Case(
-            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-            new int[] {1, 48, 5, 7}));
+            deconv(96, 64, 4, 4)
+                .stride(Size2.of(2))
+                .groups(2)
+                .outputPadding(Size2.of(1, 0))
+                .build(),
+            new int[] {1, 96, 5, 6}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {2, 48, 8, 7}));
     c.add(
         new Case(
             deconv(96, 64, 4, 4)
@@ -241,6 +267,31 @@ class CpuConvBackendTest {
         CpuKernelsProvider.vectorAvailable(),
         "Vector API unavailable: " + CpuKernelsProvider.vectorUnavailableReason().orElse(""));
     assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
+  }
+
+  @Test
+  void oneWinogradPlanRunsSmallAndLargeOutputs() {
+    // Kernel choice per run: 7x9 outputs on the implicit GEMM, 13x12 on Winograd, same plan.
+    ConvSpec spec = conv(48, 40, 3, 3).padding(Padding.of(1)).build();
+    List<ConvBackend> backends = new ArrayList<>();
+    CpuConvBackend.vector().ifPresent(backends::add);
+    backends.add(CpuConvBackend.scalar());
+    Random rnd = new Random(3);
+    Tensor w = fill(DType.FLOAT32, spec.weightShape(), rnd, true);
+    Tensor b = fill(DType.FLOAT32, spec.biasShape(), rnd, true);
+    for (ConvBackend backend : backends) {
+      try (ConvPlan ref = REF.plan(spec, w, b, 1);
+          ConvPlan plan = backend.plan(spec, w, b, 2)) {
+        for (int[] in : new int[][] {{2, 48, 7, 9}, {1, 48, 13, 12}, {3, 48, 7, 9}}) {
+          Tensor x = fill(DType.FLOAT32, in, rnd, true);
+          ConvGeometry g = ConvShapes.geometry(spec, in);
+          assertEquals(
+              Arrays.toString(ref.run(x, g).floats()),
+              Arrays.toString(plan.run(x, g).floats()),
+              backend.name() + " " + Arrays.toString(in));
+        }
+      }
+    }
   }
 
   @Test
