@@ -485,6 +485,11 @@ final class OffsetGemmConv {
     // Reading the input in place, an image's last partial panel would pass its plane (and, for
     // the last image, the array's end): gather it.
     boolean partialLast = src.direct && panels * nr > grid;
+    // Every grid column an output (in place, stride 1, no halo) and every tile row a real channel:
+    // tiles go straight to y, no staging buffer and no copy (1×1 layers are store-bound).
+    boolean toY = src.direct && r == pw && osH == 1 && osW == 1 && ocg % mr == 0 && kLen > 0;
+    float[] out = toY ? y : c;
+    int ldo = toY ? ohw : ldc;
     if (kLen == 0) {
       for (int m = rowLo; m < rowHi; m++) {
         Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0f : bias[grp * ocg + m]);
@@ -521,9 +526,11 @@ final class OffsetGemmConv {
               grp * ocg + mb * mr,
               Math.min(mr, ocg - mb * mr),
               k0 > 0,
-              c,
-              mb * mr * ldc + (u - u0) * nr,
-              ldc,
+              out,
+              toY
+                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
+                  : mb * mr * ldc + (u - u0) * nr,
+              ldo,
               prefetchOk ? nr : 0);
         }
       }
@@ -551,13 +558,18 @@ final class OffsetGemmConv {
             bias,
             grp * ocg + mb * mr,
             false,
-            c,
-            mb * mr * ldc + (u - u0) * nr,
-            ldc,
+            out,
+            toY
+                ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + col0
+                : mb * mr * ldc + (u - u0) * nr,
+            ldo,
             Math.min(mr, ocg - mb * mr),
-            nr,
+            toY ? valid : nr,
             sc.edge);
       }
+    }
+    if (toY) {
+      return;
     }
     // Store the valid grid positions (columns r < R of each grid row), image by image.
     for (int u = u0; u < u1; ) {

@@ -147,6 +147,10 @@ class CpuConvBackendTest {
                 .outputPadding(Size2.of(1))
                 .build(),
             new int[] {2, 40, 5, 6}));
+    // 1×1 in place with whole row blocks: tiles stored straight into the output (batch > 1,
+    // partial last panel, groups).
+    c.add(new Case(conv(16, 16, 1, 1).build(), new int[] {3, 16, 5, 13}));
+    c.add(new Case(conv(32, 48, 1, 1).groups(2).bias(false).build(), new int[] {2, 32, 3, 11}));
     // 1×1 stride 2: one of the four stride phases is copied (the others hold stale values).
     c.add(new Case(conv(24, 40, 1, 1).stride(Size2.of(2)).build(), new int[] {2, 24, 9, 11}));
     c.add(new Case(conv(5, 7, 1, 1).stride(Size2.of(3, 2)).build(), new int[] {1, 5, 10, 35}));
