@@ -70,7 +70,25 @@ final class OffsetGemmConvD {
   private final Phase[] phases;
   private final double[] bias;
   private final int threads;
+
+  /**
+   * GEMM rows per group: outC/groups, or for merged phases (see {@link #merged}) that times the
+   * phase count, row {@code p·ocg + oc} being channel oc of output phase p.
+   */
+  private final int mRows;
+
+  /** Bias per GEMM row, {@code [group][mRows]} (null for none). */
+  private final double[] rowBias;
+
   private final int mPad;
+
+  /**
+   * ConvTranspose2d whose output phases all read the same input offsets (kernel = stride, no
+   * padding: the UNet 2×2 upsampling) runs as ONE GEMM with every phase's weights stacked as rows:
+   * the input is read once instead of once per phase, and the stores interleave phases.
+   */
+  private final boolean merged;
+
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<double[]> sources = new ConcurrentLinkedQueue<>();
 
@@ -106,10 +124,45 @@ final class OffsetGemmConvD {
     this.lay = lay;
     this.bias = bias;
     this.threads = Math.max(1, threads);
-    this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
     this.uH = lay.transposed() ? 1 : lay.sH();
     this.uW = lay.transposed() ? 1 : lay.sW();
-    if (!lay.transposed()) {
+    int ocg = lay.outCPerGroup();
+    int[][][] th = new int[lay.sH()][][];
+    int[][][] tw = new int[lay.sW()][][];
+    boolean same = lay.transposed() && lay.sH() * lay.sW() > 1;
+    if (lay.transposed()) {
+      for (int rh = 0; rh < lay.sH(); rh++) {
+        th[rh] = taps(rh, lay.padH(), lay.kH(), lay.sH(), lay.dH());
+        same &= th[rh][0].length > 0 && Arrays.equals(th[rh][1], th[0][1]);
+      }
+      for (int rw = 0; rw < lay.sW(); rw++) {
+        tw[rw] = taps(rw, lay.padW(), lay.kW(), lay.sW(), lay.dW());
+        same &= tw[rw][0].length > 0 && Arrays.equals(tw[rw][1], tw[0][1]);
+      }
+    }
+    this.merged = same;
+    this.mRows = merged ? ocg * lay.sH() * lay.sW() : ocg;
+    this.mPad = Ints.roundUp(mRows, mr);
+    if (bias == null) {
+      this.rowBias = null;
+    } else {
+      rowBias = new double[lay.groups() * mRows];
+      for (int g = 0; g < lay.groups(); g++) {
+        for (int m = 0; m < mRows; m++) {
+          rowBias[g * mRows + m] = bias[g * ocg + m % ocg];
+        }
+      }
+    }
+    if (merged) {
+      int phaseCount = lay.sH() * lay.sW();
+      int[][] tapH = new int[phaseCount][];
+      int[][] tapW = new int[phaseCount][];
+      for (int p = 0; p < phaseCount; p++) {
+        tapH[p] = th[p / lay.sW()][0];
+        tapW[p] = tw[p % lay.sW()][0];
+      }
+      phases = new Phase[] {phase(0, 0, tapH, tapW, th[0][1], tw[0][1], weight)};
+    } else if (!lay.transposed()) {
       int[] tapH = iota(lay.kH());
       int[] tapW = iota(lay.kW());
       int[] eH = new int[lay.kH()];
@@ -120,14 +173,20 @@ final class OffsetGemmConvD {
       for (int i = 0; i < eW.length; i++) {
         eW[i] = i * lay.dW();
       }
-      phases = new Phase[] {phase(0, 0, tapH, tapW, eH, eW, weight)};
+      phases = new Phase[] {phase(0, 0, new int[][] {tapH}, new int[][] {tapW}, eH, eW, weight)};
     } else {
       phases = new Phase[lay.sH() * lay.sW()];
       for (int rh = 0; rh < lay.sH(); rh++) {
-        int[][] th = taps(rh, lay.padH(), lay.kH(), lay.sH(), lay.dH());
         for (int rw = 0; rw < lay.sW(); rw++) {
-          int[][] tw = taps(rw, lay.padW(), lay.kW(), lay.sW(), lay.dW());
-          phases[rh * lay.sW() + rw] = phase(rh, rw, th[0], tw[0], th[1], tw[1], weight);
+          phases[rh * lay.sW() + rw] =
+              phase(
+                  rh,
+                  rw,
+                  new int[][] {th[rh][0]},
+                  new int[][] {tw[rw][0]},
+                  th[rh][1],
+                  tw[rw][1],
+                  weight);
         }
       }
     }
@@ -162,26 +221,32 @@ final class OffsetGemmConvD {
     return new int[][] {tap, off};
   }
 
-  /** Packs one phase's weights: per group and MR block, {@code [K][MR]}, rows past M zero. */
-  private Phase phase(int rh, int rw, int[] tapH, int[] tapW, int[] eH, int[] eW, double[] w) {
+  /**
+   * Packs one phase's weights: per group and MR block, {@code [K][MR]}, rows past M zero. Rows
+   * {@code [p·ocg, (p+1)·ocg)} use the taps {@code tapH[p] × tapW[p]} (one entry unless merged).
+   */
+  private Phase phase(int rh, int rw, int[][] tapH, int[][] tapW, int[] eH, int[] eW, double[] w) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
-    int nT = tapH.length * tapW.length;
+    int nT = eH.length * eW.length;
     int kLen = icg * nT;
     int khw = lay.kH() * lay.kW();
     double[] a = new double[lay.groups() * kLen * mPad];
     for (int g = 0; g < lay.groups(); g++) {
-      for (int oc = 0; oc < ocg; oc++) {
-        int blk = (g * mPad + oc / mr * mr) * kLen;
+      for (int m = 0; m < mRows; m++) {
+        int oc = m % ocg;
+        int[] tH = tapH[m / ocg];
+        int[] tW = tapW[m / ocg];
+        int blk = (g * mPad + m / mr * mr) * kLen;
         for (int k = 0; k < kLen; k++) {
           int ic = k / nT;
           int t = k % nT;
-          int tap = tapH[t / tapW.length] * lay.kW() + tapW[t % tapW.length];
+          int tap = tH[t / tW.length] * lay.kW() + tW[t % tW.length];
           int src =
               lay.transposed()
                   ? ((g * icg + ic) * ocg + oc) * khw + tap
                   : ((g * ocg + oc) * icg + ic) * khw + tap;
-          a[blk + k * mr + oc % mr] = w[src];
+          a[blk + k * mr + m % mr] = w[src];
         }
       }
     }
@@ -473,7 +538,7 @@ final class OffsetGemmConvD {
     int grid = q * pw;
     int panels = Ints.ceilDiv(grid, nr);
     int rowLo = mb0 * mr;
-    int rowHi = Math.min(ocg, mb1 * mr);
+    int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
     // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
@@ -494,7 +559,7 @@ final class OffsetGemmConvD {
     int ldo = toY ? ohw : ldc;
     if (kLen == 0) {
       for (int m = rowLo; m < rowHi; m++) {
-        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0.0 : bias[grp * ocg + m]);
+        Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0.0 : rowBias[grp * mRows + m]);
       }
     }
     // K blocks outermost. Few output channels: panels, then row blocks: each panel's KC input rows
@@ -524,9 +589,9 @@ final class OffsetGemmConvD {
               offs,
               k0,
               kcl,
-              bias,
-              grp * ocg + mb * mr,
-              Math.min(mr, ocg - mb * mr),
+              rowBias,
+              grp * mRows + mb * mr,
+              Math.min(mr, mRows - mb * mr),
               k0 > 0,
               out,
               toY
@@ -557,15 +622,15 @@ final class OffsetGemmConvD {
             b,
             0,
             kLen,
-            bias,
-            grp * ocg + mb * mr,
+            rowBias,
+            grp * mRows + mb * mr,
             false,
             out,
             toY
                 ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + col0
                 : mb * mr * ldc + (u - u0) * nr,
             ldo,
-            Math.min(mr, ocg - mb * mr),
+            Math.min(mr, mRows - mb * mr),
             toY ? valid : nr,
             sc.edgeD);
       }
@@ -587,7 +652,9 @@ final class OffsetGemmConvD {
       while (col0 + j < end) {
         int seg = Math.min(end - col0 - j, pw - cc);
         int valid = Math.max(0, Math.min(seg, r - cc));
-        if (valid > 0) {
+        if (valid > 0 && merged) {
+          storeMerged(c, ldc, cCol + j, y, g, img, grp, qq, cc, valid, rowLo, rowHi);
+        } else if (valid > 0) {
           int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
           for (int m = rowLo; m < rowHi; m++) {
             int from = m * ldc + cCol + j;
@@ -632,7 +699,7 @@ final class OffsetGemmConvD {
     int perImage = gridRows(ph, g) * r;
     int total = g.n() * perImage;
     int rowLo = mb0 * mr;
-    int rowHi = Math.min(ocg, mb1 * mr);
+    int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
     int imgStride = lay.inC() * uH * uW * src.stride;
@@ -682,13 +749,13 @@ final class OffsetGemmConvD {
               b,
               (u - u0) * kcl * nr,
               kcl,
-              bias,
-              grp * ocg + mb * mr,
+              rowBias,
+              grp * mRows + mb * mr,
               k0 > 0,
               c,
               mb * mr * ldc + (u - u0) * nr,
               ldc,
-              Math.min(mr, ocg - mb * mr),
+              Math.min(mr, mRows - mb * mr),
               nr,
               sc.edgeD);
         }
@@ -696,7 +763,7 @@ final class OffsetGemmConvD {
     }
     if (kLen == 0) {
       for (int m = rowLo; m < rowHi; m++) {
-        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0.0 : bias[grp * ocg + m]);
+        Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0.0 : rowBias[grp * mRows + m]);
       }
     }
     // Store: runs of consecutive valid outputs along an output row.
@@ -711,6 +778,11 @@ final class OffsetGemmConvD {
       int d =
           (img * lay.outC() + grp * ocg) * ohw + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
       int from = pos - u0 * nr;
+      if (merged) {
+        storeMerged(c, ldc, from, y, g, img, grp, qq, cc, len, rowLo, rowHi);
+        pos += len;
+        continue;
+      }
       for (int m = rowLo; m < rowHi; m++) {
         if (osW == 1) {
           System.arraycopy(c, m * ldc + from, y, d + m * ohw, len);
@@ -721,6 +793,46 @@ final class OffsetGemmConvD {
         }
       }
       pos += len;
+    }
+  }
+
+  /**
+   * Stores {@code len} columns of merged-phase GEMM rows {@code [rowLo, rowHi)}, starting at c
+   * column {@code from}, for grid row q and columns {@code cc...} of image img: row {@code p·ocg +
+   * oc} goes to output {@code (q·sH + rh, (cc + i)·sW + rw)} of channel oc, {@code p = rh·sW + rw},
+   * where that lies inside the output (a phase's grid can be one shorter than phase 0's).
+   */
+  private void storeMerged(
+      double[] c,
+      int ldc,
+      int from,
+      double[] y,
+      ConvGeometry g,
+      int img,
+      int grp,
+      int q,
+      int cc,
+      int len,
+      int rowLo,
+      int rowHi) {
+    int ocg = lay.outCPerGroup();
+    int sh = lay.sH();
+    int sw = lay.sW();
+    int ow = g.outW();
+    int ohw = g.outH() * ow;
+    for (int m = rowLo; m < rowHi; m++) {
+      int p = m / ocg;
+      int oh = q * sh + p / sw;
+      int rw = p % sw;
+      if (oh >= g.outH()) {
+        continue;
+      }
+      int n = Math.min(len, Ints.ceilDiv(Math.max(0, ow - rw), sw) - cc);
+      int d = (img * lay.outC() + grp * ocg + m % ocg) * ohw + oh * ow + cc * sw + rw;
+      int f = m * ldc + from;
+      for (int i = 0; i < n; i++) {
+        y[d + i * sw] = c[f + i];
+      }
     }
   }
 

@@ -198,6 +198,23 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 4, 5, 6}));
     c.add(new Case(deconv(3, 4, 3, 3).stride(Size2.of(2)).build(), new int[] {0, 3, 4, 4}));
+    // Kernel = stride, no padding: all phases read the same input, run as one stacked GEMM
+    // (output_padding makes phase grids differ; groups; rectangular; packed panels).
+    c.add(new Case(deconv(40, 36, 2, 2).stride(Size2.of(2)).build(), new int[] {2, 40, 5, 7}));
+    c.add(
+        new Case(
+            deconv(6, 5, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1)).build(),
+            new int[] {1, 6, 5, 9}));
+    c.add(
+        new Case(
+            deconv(4, 6, 3, 3).stride(Size2.of(3)).groups(2).bias(false).build(),
+            new int[] {1, 4, 4, 5}));
+    c.add(new Case(deconv(3, 4, 2, 3).stride(Size2.of(2, 3)).build(), new int[] {2, 3, 6, 7}));
+    c.add(
+        new Case(
+            deconv(32, 32, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1, 0)).build(),
+            new int[] {3, 32, 3, 4}));
+
     // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
     // outputs >= 12x12; below, the implicit GEMM).
     for (int[] hw : new int[][] {{6, 7}, {5, 7}}) {
