@@ -166,6 +166,26 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code y[d + 2i] = c[a + i]} and {@code y[d + 2i + 1] = c[b + i]} for {@code i < count}: two
+   * column phases of an output row woven together (ConvTranspose2d stride 2). Writes nothing past
+   * {@code y[d + 2·count − 1]}.
+   */
+  default void interleave2(float[] c, int a, int b, float[] y, int d, int count) {
+    for (int i = 0; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
+    }
+  }
+
+  /** The float64 twin of {@link #interleave2} (scalar in both kernel sets). */
+  default void interleave2D(double[] c, int a, int b, double[] y, int d, int count) {
+    for (int i = 0; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
+    }
+  }
+
   /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
   default void stridedCopyD(double[] x, int src, int u, double[] s, int d, int count) {
     for (int j = 0; j < count; j++, src += u) {

@@ -822,13 +822,23 @@ final class OffsetGemmConv {
       int p = m / ocg;
       int oh = q * sh + p / sw;
       int rw = p % sw;
-      if (oh >= g.outH()) {
-        continue;
+      if (oh >= g.outH() || (sw == 2 && rw == 1 && m - ocg >= rowLo)) {
+        continue; // outside the output, or woven in with its rw = 0 partner below
       }
       int n = Math.min(len, Ints.ceilDiv(Math.max(0, ow - rw), sw) - cc);
       int d = (img * lay.outC() + grp * ocg + m % ocg) * ohw + oh * ow + cc * sw + rw;
       int f = m * ldc + from;
-      for (int i = 0; i < n; i++) {
+      int i = 0;
+      if (sw == 2 && rw == 0 && m + ocg < rowHi) {
+        // Phases (rh, 0) and (rh, 1) of one channel: weave full pairs with the vector kernel.
+        int pairs = Math.min(n, Math.min(len, Ints.ceilDiv(Math.max(0, ow - 1), 2) - cc));
+        kern.interleave2(c, f, f + ocg * ldc, y, d, Math.max(0, pairs));
+        for (int j = Math.max(0, pairs); j < n; j++) {
+          y[d + 2 * j] = c[f + j];
+        }
+        continue;
+      }
+      for (; i < n; i++) {
         y[d + i * sw] = c[f + i];
       }
     }

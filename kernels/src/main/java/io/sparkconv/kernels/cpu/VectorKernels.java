@@ -31,6 +31,15 @@ final class VectorKernels implements CpuKernels {
    */
   private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SF, i -> (2 * i) % LEN);
 
+  /** Lane j takes lane j/2 (low halves spread out) or LEN/2 + j/2 (high halves). */
+  private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(SF, j -> j / 2);
+
+  private static final VectorShuffle<Float> SPREAD_HI =
+      VectorShuffle.fromOp(SF, j -> LEN / 2 + j / 2);
+
+  private static final VectorMask<Float> ODD_LANES =
+      VectorMask.fromLong(SF, 0xAAAA_AAAA_AAAA_AAAAL);
+
   private static final VectorMask<Float> HIGH_HALF =
       VectorMask.fromLong(SF, ((1L << LEN) - 1) & ~((1L << (LEN / 2)) - 1));
 
@@ -1127,6 +1136,23 @@ final class VectorKernels implements CpuKernels {
     }
     for (; j < count; j++, src += u) {
       s[d + j] = x[src];
+    }
+  }
+
+  @Override
+  public void interleave2(float[] c, int a, int b, float[] y, int d, int count) {
+    int i = 0;
+    for (; i + LEN <= count; i += LEN) {
+      FloatVector va = FloatVector.fromArray(SF, c, a + i);
+      FloatVector vb = FloatVector.fromArray(SF, c, b + i);
+      va.rearrange(SPREAD_LO).blend(vb.rearrange(SPREAD_LO), ODD_LANES).intoArray(y, d + 2 * i);
+      va.rearrange(SPREAD_HI)
+          .blend(vb.rearrange(SPREAD_HI), ODD_LANES)
+          .intoArray(y, d + 2 * i + LEN);
+    }
+    for (; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
     }
   }
 }

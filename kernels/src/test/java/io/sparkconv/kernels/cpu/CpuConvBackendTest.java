@@ -210,6 +210,12 @@ class CpuConvBackendTest {
             deconv(4, 6, 3, 3).stride(Size2.of(3)).groups(2).bias(false).build(),
             new int[] {1, 4, 4, 5}));
     c.add(new Case(deconv(3, 4, 2, 3).stride(Size2.of(2, 3)).build(), new int[] {2, 3, 6, 7}));
+    for (int opw : new int[] {0, 1}) { // rows woven by the vector kernel, odd output width
+      c.add(
+          new Case(
+              deconv(8, 8, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(0, opw)).build(),
+              new int[] {1, 8, 3, 37}));
+    }
     c.add(
         new Case(
             deconv(32, 32, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1, 0)).build(),

@@ -140,6 +140,26 @@ class KernelInternalsTest {
   }
 
   @Test
+  void interleave2WeavesTwoRowsAndWritesNothingPast() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 7, 8, 16, 17, 40}) {
+        float[] c = new float[2 * count + 3];
+        for (int i = 0; i < c.length; i++) {
+          c[i] = i + 1;
+        }
+        float[] y = new float[2 * count + 2];
+        Arrays.fill(y, Float.NaN);
+        k.interleave2(c, 3, 3 + count, y, 1, count);
+        for (int i = 0; i < count; i++) {
+          assertEquals(3 + i + 1, y[1 + 2 * i], k.description() + " even " + i);
+          assertEquals(3 + count + i + 1, y[2 + 2 * i], k.description() + " odd " + i);
+        }
+        assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[2 * count + 1]), k.description());
+      }
+    }
+  }
+
+  @Test
   void stridedCopyTakesEveryUthElementUpToTheArrayEnd() {
     for (CpuKernels k : kernels()) {
       for (int u : new int[] {1, 2, 3}) {
