@@ -186,6 +186,17 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code s[d0 + j] = r[src + 2j]} and {@code s[d1 + j] = r[src + 2j + 1]} for {@code j < count}:
+   * a row split into its two stride-2 column phases. Reads no index past {@code src + 2·count − 1}.
+   */
+  default void deinterleave2(float[] r, int src, float[] s, int d0, int d1, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d0 + j] = r[src + 2 * j];
+      s[d1 + j] = r[src + 2 * j + 1];
+    }
+  }
+
   /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
   default void stridedCopyD(double[] x, int src, int u, double[] s, int d, int count) {
     for (int j = 0; j < count; j++, src += u) {

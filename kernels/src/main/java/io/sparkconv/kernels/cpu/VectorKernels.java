@@ -40,6 +40,9 @@ final class VectorKernels implements CpuKernels {
   private static final VectorMask<Float> ODD_LANES =
       VectorMask.fromLong(SF, 0xAAAA_AAAA_AAAA_AAAAL);
 
+  /** Lane i takes lane {@code (2i + 1) mod LEN}: the odd lanes, as {@link #EVENS} the even. */
+  private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SF, i -> (2 * i + 1) % LEN);
+
   private static final VectorMask<Float> HIGH_HALF =
       VectorMask.fromLong(SF, ((1L << LEN) - 1) & ~((1L << (LEN / 2)) - 1));
 
@@ -1119,6 +1122,25 @@ final class VectorKernels implements CpuKernels {
       bv.add(s01).add(s02).intoArray(out, o + 1 * NR);
       bv.add(s10).add(s11).intoArray(out, o + 2 * NR);
       bv.add(s11).add(s12).intoArray(out, o + 3 * NR);
+    }
+  }
+
+  @Override
+  public void deinterleave2(float[] r, int src, float[] s, int d0, int d1, int count) {
+    if (count < LEN) {
+      CpuKernels.super.deinterleave2(r, src, s, d0, d1, count);
+      return;
+    }
+    // The last step moves back to end exactly at count (the overlap is rewritten, same values).
+    for (int j = 0; ; ) {
+      FloatVector v0 = FloatVector.fromArray(SF, r, src + 2 * j);
+      FloatVector v1 = FloatVector.fromArray(SF, r, src + 2 * j + LEN);
+      v0.rearrange(EVENS).blend(v1.rearrange(EVENS), HIGH_HALF).intoArray(s, d0 + j);
+      v0.rearrange(ODDS).blend(v1.rearrange(ODDS), HIGH_HALF).intoArray(s, d1 + j);
+      if (j + LEN >= count) {
+        return;
+      }
+      j = Math.min(j + LEN, count - LEN);
     }
   }
 

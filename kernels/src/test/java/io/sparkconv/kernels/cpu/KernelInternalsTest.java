@@ -160,6 +160,26 @@ class KernelInternalsTest {
   }
 
   @Test
+  void deinterleave2SplitsARowIntoItsTwoPhases() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
+        float[] r = new float[2 + 2 * count]; // ends at the last element read
+        for (int i = 0; i < r.length; i++) {
+          r[i] = i + 1;
+        }
+        float[] s = new float[2 * count + 3];
+        Arrays.fill(s, Float.NaN);
+        k.deinterleave2(r, 2, s, 1, 2 + count, count);
+        for (int j = 0; j < count; j++) {
+          assertEquals(2 + 2 * j + 1, s[1 + j], k.description() + " even " + j);
+          assertEquals(2 + 2 * j + 2, s[2 + count + j], k.description() + " odd " + j);
+        }
+        assertTrue(Float.isNaN(s[0]) && Float.isNaN(s[1 + count]), k.description());
+      }
+    }
+  }
+
+  @Test
   void stridedCopyTakesEveryUthElementUpToTheArrayEnd() {
     for (CpuKernels k : kernels()) {
       for (int u : new int[] {1, 2, 3}) {
