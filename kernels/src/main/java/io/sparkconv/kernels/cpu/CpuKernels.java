@@ -157,16 +157,6 @@ interface CpuKernels {
   void winograd22Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
 
   /**
-   * {@code s[d + j] = x[src + j·u]} for {@code j < count}: one stride phase of an input row (the
-   * phase-split copies of strided layers). Reads no index past {@code src + (count − 1)·u}.
-   */
-  default void stridedCopy(float[] x, int src, int u, float[] s, int d, int count) {
-    for (int j = 0; j < count; j++, src += u) {
-      s[d + j] = x[src];
-    }
-  }
-
-  /**
    * {@code y[d + 2i] = c[a + i]} and {@code y[d + 2i + 1] = c[b + i]} for {@code i < count}: two
    * column phases of an output row woven together (ConvTranspose2d stride 2). Writes nothing past
    * {@code y[d + 2·count − 1]}.
@@ -197,10 +187,11 @@ interface CpuKernels {
     }
   }
 
-  /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
-  default void stridedCopyD(double[] x, int src, int u, double[] s, int d, int count) {
-    for (int j = 0; j < count; j++, src += u) {
-      s[d + j] = x[src];
+  /** The float64 twin of {@link #deinterleave2} (scalar in both kernel sets). */
+  default void deinterleave2D(double[] r, int src, double[] s, int d0, int d1, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d0 + j] = r[src + 2 * j];
+      s[d1 + j] = r[src + 2 * j + 1];
     }
   }
 }

@@ -141,24 +141,17 @@ final class DepthwiseConv {
     s.planeKey = -1;
     int src = (img * lay.inC() + ic) * ih * iw;
     if (sw == 2) {
-      // Each input row is laid out with its halo in a row buffer (halo zeroed once), then split
-      // into both phases in one pass: far fewer calls and no scalar tails per phase row.
+      // Both phases of a row in one vector pass (far fewer calls, no scalar tails per phase).
       float[] row = s.panel(2 * pwp);
-      int lo = Math.min(2 * pwp, g.padLeft());
-      int hi = Math.max(lo, Math.min(2 * pwp, g.padLeft() + iw));
-      Arrays.fill(row, 0, lo, 0f);
-      Arrays.fill(row, hi, 2 * pwp, 0f);
       for (int r = 0; r < ph; r++) {
         int sr = r - g.padTop();
         if (sr < 0 || sr >= ih) {
           Arrays.fill(p, r * pwp, r * pwp + pwp, 0f);
           Arrays.fill(p, phase + r * pwp, phase + r * pwp + pwp, 0f);
-          continue;
+        } else {
+          OffsetGemmConv.splitRow2(
+              kern, x, src + sr * iw, iw, g.padLeft(), row, p, r * pwp, phase + r * pwp, pwp);
         }
-        if (hi > lo) {
-          System.arraycopy(x, src + sr * iw + lo - g.padLeft(), row, lo, hi - lo);
-        }
-        kern.deinterleave2(row, 0, p, r * pwp, phase + r * pwp, pwp);
       }
     }
     for (int b = 0; b < sw && sw != 2; b++) {
@@ -168,7 +161,7 @@ final class DepthwiseConv {
         if (sr < 0 || sr >= ih) {
           Arrays.fill(p, d, d + pwp, 0f);
         } else {
-          OffsetGemmConv.copyStridedRow(kern, x, src + sr * iw, iw, sw, b - g.padLeft(), p, d, pwp);
+          OffsetGemmConv.copyStridedRow(x, src + sr * iw, iw, sw, b - g.padLeft(), p, d, pwp);
         }
       }
     }

@@ -469,7 +469,24 @@ final class OffsetGemmConvD {
         (job, sc) -> {
           for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
             int in = pl * ih * iw;
-            for (int a = 0; a < uH; a++) {
+            for (int a = 0; a < uH && uW == 2; a++) {
+              if (!used[a * 2] && !used[a * 2 + 1]) {
+                continue;
+              }
+              int out = (pl * uH + a) * 2 * subPlane;
+              for (int i = 0; i < src.ph; i++) {
+                int row = i * uH + a - src.top;
+                int d = out + i * src.pw;
+                if (row < 0 || row >= ih) {
+                  Arrays.fill(s, d, d + src.pw, 0.0);
+                  Arrays.fill(s, d + subPlane, d + subPlane + src.pw, 0.0);
+                } else {
+                  double[] buf = sc.panelD(2 * src.pw);
+                  splitRow2(kern, x, in + row * iw, iw, src.left, buf, s, d, d + subPlane, src.pw);
+                }
+              }
+            }
+            for (int a = 0; a < uH && uW != 2; a++) {
               for (int b = 0; b < uW; b++) {
                 if (!used[a * uW + b]) {
                   continue;
@@ -492,7 +509,7 @@ final class OffsetGemmConvD {
                     }
                     Arrays.fill(s, d + hi, d + src.pw, 0.0);
                   } else {
-                    copyStridedRow(kern, x, r0, iw, uW, b - src.left, s, d, src.pw);
+                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
                   }
                 }
               }
@@ -502,15 +519,45 @@ final class OffsetGemmConvD {
   }
 
   /**
+   * Splits an input row into its two stride-2 column phases after a left halo: {@code s[d0 + j]}
+   * and {@code s[d1 + j]} get padded columns {@code 2j} and {@code 2j + 1} ({@code x[r0 + c −
+   * left]}, 0 outside {@code [0, iw)}), {@code j < pw}. The padded row is built in {@code buf} (at
+   * least 2·pw long) and split in one vector pass.
+   */
+  static void splitRow2(
+      CpuKernels kern,
+      double[] x,
+      int r0,
+      int iw,
+      int left,
+      double[] buf,
+      double[] s,
+      int d0,
+      int d1,
+      int pw) {
+    int lo = Math.min(2 * pw, left);
+    int hi = Math.max(lo, Math.min(2 * pw, left + iw));
+    Arrays.fill(buf, 0, lo, 0.0);
+    if (hi > lo) {
+      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
+    }
+    Arrays.fill(buf, hi, 2 * pw, 0.0);
+    kern.deinterleave2D(buf, 0, s, d0, d1, pw);
+  }
+
+  /**
    * {@code s[d + j] = x[r0 + j·u + first]} where that column lies in {@code [0, iw)}, else 0, for
    * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
    */
   static void copyStridedRow(
-      CpuKernels kern, double[] x, int r0, int iw, int u, int first, double[] s, int d, int pw) {
+      double[] x, int r0, int iw, int u, int first, double[] s, int d, int pw) {
     int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
     int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
     Arrays.fill(s, d, d + lo, 0.0);
-    kern.stridedCopyD(x, r0 + first + lo * u, u, s, d + lo, hi - lo);
+    int src = r0 + first + lo * u;
+    for (int j = lo; j < hi; j++, src += u) {
+      s[d + j] = x[src];
+    }
     Arrays.fill(s, d + hi, d + pw, 0.0);
   }
 

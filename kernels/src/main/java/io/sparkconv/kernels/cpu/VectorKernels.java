@@ -1145,23 +1145,6 @@ final class VectorKernels implements CpuKernels {
   }
 
   @Override
-  public void stridedCopy(float[] x, int src, int u, float[] s, int d, int count) {
-    int j = 0;
-    if (u == 2) {
-      // Two vectors in, their even lanes out. The last vector pair may read one element past the
-      // last one copied: stop while that element is still inside x.
-      for (; j + LEN <= count && src + 2 * LEN <= x.length; j += LEN, src += 2 * LEN) {
-        FloatVector v0 = FloatVector.fromArray(SF, x, src);
-        FloatVector v1 = FloatVector.fromArray(SF, x, src + LEN);
-        v0.rearrange(EVENS).blend(v1.rearrange(EVENS), HIGH_HALF).intoArray(s, d + j);
-      }
-    }
-    for (; j < count; j++, src += u) {
-      s[d + j] = x[src];
-    }
-  }
-
-  @Override
   public void interleave2(float[] c, int a, int b, float[] y, int d, int count) {
     int i = 0;
     for (; i + LEN <= count; i += LEN) {

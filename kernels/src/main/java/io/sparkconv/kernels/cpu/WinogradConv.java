@@ -301,18 +301,18 @@ final class WinogradConv {
           for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
             int in = pl * ih * iw;
             for (int a = 0; a < 2; a++) {
-              for (int b = 0; b < 2; b++) {
-                int out = (pl * 4 + a * 2 + b) * src.stride;
-                for (int i = 0; i < src.ph; i++) {
-                  int row = 2 * i + a - src.top;
-                  int d = out + i * src.pw;
-                  if (row < 0 || row >= ih) {
-                    Arrays.fill(s, d, d + src.pw, 0f);
-                    continue;
-                  }
-                  int r0 = in + row * iw;
-                  OffsetGemmConv.copyStridedRow(kern, x, r0, iw, 2, b - src.left, s, d, src.pw);
+              int out = (pl * 4 + a * 2) * src.stride;
+              for (int i = 0; i < src.ph; i++) {
+                int row = 2 * i + a - src.top;
+                int d = out + i * src.pw;
+                if (row < 0 || row >= ih) {
+                  Arrays.fill(s, d, d + src.pw, 0f);
+                  Arrays.fill(s, d + src.stride, d + src.stride + src.pw, 0f);
+                  continue;
                 }
+                float[] buf = sc.panel(2 * src.pw);
+                OffsetGemmConv.splitRow2(
+                    kern, x, in + row * iw, iw, src.left, buf, s, d, d + src.stride, src.pw);
               }
             }
           }

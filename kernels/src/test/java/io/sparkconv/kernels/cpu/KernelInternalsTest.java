@@ -180,30 +180,6 @@ class KernelInternalsTest {
   }
 
   @Test
-  void stridedCopyTakesEveryUthElementUpToTheArrayEnd() {
-    for (CpuKernels k : kernels()) {
-      for (int u : new int[] {1, 2, 3}) {
-        for (int count : new int[] {0, 1, 15, 16, 17, 33, 64}) {
-          for (int start : new int[] {0, 1, 5}) {
-            // x ends exactly at the last element copied, so an over-read would throw.
-            float[] x = new float[start + Math.max(0, (count - 1) * u + 1)];
-            for (int i = 0; i < x.length; i++) {
-              x[i] = i + 1;
-            }
-            float[] s = new float[count + 4];
-            Arrays.fill(s, Float.NaN);
-            k.stridedCopy(x, start, u, s, 2, count);
-            for (int j = 0; j < count; j++) {
-              assertEquals(start + j * u + 1, s[2 + j], k.description() + " u=" + u + " j=" + j);
-            }
-            assertTrue(Float.isNaN(s[1]) && Float.isNaN(s[2 + count]), k.description());
-          }
-        }
-      }
-    }
-  }
-
-  @Test
   void selectorPicksTheVectorBackendWithAReason() {
     ConvSpec spec = ConvSpec.conv2d(3, 8, Size2.of(3)).build();
     BackendChoice c = BackendSelector.select(spec, Device.CPU);
