@@ -109,8 +109,9 @@ public final class CpuConvBackend implements ConvBackend {
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
       // Small outputs (deep layers at 7×7) fill too few lanes of Winograd's tiles: those run on
-      // the implicit GEMM, packed the first time one shows up.
-      float[] w = weight.floats();
+      // the implicit GEMM, packed the first time one shows up (from a copy: the caller may reuse
+      // the weight tensor after planning).
+      float[] w = weight.floats().clone();
       Lazy<OffsetGemmConv> small =
           new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
       return new Plan(

@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * are garbage (computed, never stored). A register tile is thus MR output channels × NR consecutive
  * grid positions, and the B operand of every k step is one contiguous vector load: no packing at
  * all, for any kernel size, stride, dilation or padding. A 1×1 stride-1 unpadded convolution reads
- * the input itself (no copy).
+ * the input itself (no copy). Where the grid would compute many positions that are never stored
+ * (halo columns of small images, stride phases), a job gathers packed panels of valid outputs
+ * instead ({@link #packedJob}); jobs number their panels across the batch, so small images still
+ * give each weight block a full run of panels.
  *
  * <p>ConvTranspose2d runs in gather form as {@code sH·sW} output phases: outputs {@code oh = rh +
  * q·sH, ow = rw + r·sW} form a stride-1 correlation over the input with the taps {@code kh} whose
@@ -68,7 +71,6 @@ final class OffsetGemmConvD {
   private final int uH;
   private final int uW;
   private final Phase[] phases;
-  private final double[] bias;
   private final int threads;
 
   /**
@@ -122,7 +124,6 @@ final class OffsetGemmConvD {
     this.mr = kern.mr();
     this.nr = kern.nrD();
     this.lay = lay;
-    this.bias = bias;
     this.threads = Math.max(1, threads);
     this.uH = lay.transposed() ? 1 : lay.sH();
     this.uW = lay.transposed() ? 1 : lay.sW();
