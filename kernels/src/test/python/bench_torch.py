@@ -40,6 +40,7 @@ def main():
         kh, kw = pair(s["k"])
         stride, pad = pair(s.get("stride", 1)), pair(s.get("pad", 0))
         dil, groups = pair(s.get("dilation", 1)), s.get("groups", 1)
+        opad = pair(s.get("output_padding", 0))
         n, cin, cout, h, w = s["n"], s["cin"], s["cout"], s["h"], s["w"]
         x = torch.rand(n, cin, h, w, dtype=dtype) * 2 - 1
         if op == "conv2d":
@@ -47,7 +48,7 @@ def main():
             fn = lambda: F.conv2d(x, wt, None, stride, pad, dil, groups)
         else:
             wt = torch.rand(cin, cout // groups, kh, kw, dtype=dtype) * 2 - 1
-            fn = lambda: F.conv_transpose2d(x, wt, None, stride, pad, 0, groups, dil)
+            fn = lambda: F.conv_transpose2d(x, wt, None, stride, pad, opad, groups, dil)
         b = torch.rand(cout, dtype=dtype) * 2 - 1
         with torch.no_grad():
             try:

@@ -101,6 +101,9 @@ public final class ConvBench {
     if (n.has("groups")) {
       b.groups(n.get("groups").asInt());
     }
+    if (n.has("output_padding")) {
+      b.outputPadding(pair(n.get("output_padding")));
+    }
     if (n.has("dtype")) {
       b.dtype(DType.parse(n.get("dtype").asText()));
     }

@@ -8,6 +8,8 @@ import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The fast CPU backend: packed, blocked GEMM convolutions (ConvTranspose2d by phase decomposition),
@@ -106,7 +108,21 @@ public final class CpuConvBackend implements ConvBackend {
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
-      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, wc::run), wc::release);
+      // Small outputs (deep layers at 7×7) fill too few lanes of Winograd's tiles: those run on
+      // the implicit GEMM, packed the first time one shows up (from a copy: the caller may reuse
+      // the weight tensor after planning).
+      float[] w = weight.floats().clone();
+      Lazy<OffsetGemmConv> small =
+          new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
+      return new Plan(
+          spec,
+          lay,
+          1,
+          (x, g) -> run32(x, g, WinogradConv.pays(g) ? wc::run : small.get()::run),
+          () -> {
+            wc.release();
+            small.ifPresent(OffsetGemmConv::release);
+          });
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run), gc::release);
@@ -126,6 +142,29 @@ public final class CpuConvBackend implements ConvBackend {
           return y;
         },
         gc::release);
+  }
+
+  /** A value built on first use, once, by whichever thread asks first. */
+  private static final class Lazy<T> {
+    private final Supplier<T> make;
+    private T value;
+
+    Lazy(Supplier<T> make) {
+      this.make = make;
+    }
+
+    synchronized T get() {
+      if (value == null) {
+        value = make.get();
+      }
+      return value;
+    }
+
+    synchronized void ifPresent(Consumer<T> use) {
+      if (value != null) {
+        use.accept(value);
+      }
+    }
   }
 
   private interface Float32Kernel {

@@ -155,4 +155,43 @@ interface CpuKernels {
    * out[outOff + (2·a + b)·NR + j]}.
    */
   void winograd22Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
+   * {@code y[d + 2i] = c[a + i]} and {@code y[d + 2i + 1] = c[b + i]} for {@code i < count}: two
+   * column phases of an output row woven together (ConvTranspose2d stride 2). Writes nothing past
+   * {@code y[d + 2·count − 1]}.
+   */
+  default void interleave2(float[] c, int a, int b, float[] y, int d, int count) {
+    for (int i = 0; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
+    }
+  }
+
+  /** The float64 twin of {@link #interleave2} (scalar in both kernel sets). */
+  default void interleave2D(double[] c, int a, int b, double[] y, int d, int count) {
+    for (int i = 0; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
+    }
+  }
+
+  /**
+   * {@code s[d0 + j] = r[src + 2j]} and {@code s[d1 + j] = r[src + 2j + 1]} for {@code j < count}:
+   * a row split into its two stride-2 column phases. Reads no index past {@code src + 2·count − 1}.
+   */
+  default void deinterleave2(float[] r, int src, float[] s, int d0, int d1, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d0 + j] = r[src + 2 * j];
+      s[d1 + j] = r[src + 2 * j + 1];
+    }
+  }
+
+  /** The float64 twin of {@link #deinterleave2} (scalar in both kernel sets). */
+  default void deinterleave2D(double[] r, int src, double[] s, int d0, int d1, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d0 + j] = r[src + 2 * j];
+      s[d1 + j] = r[src + 2 * j + 1];
+    }
+  }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Direct Conv2d for one input channel per group (depthwise, with any channel multiplier): a GEMM
  * with M = 1 would waste the register tile, so each output plane is computed row by row, vectorized
  * over the output width, from a zero-padded copy of its input plane (the copy removes every border
- * test from the inner loop). Stride > 1 in width falls back to a scalar row loop.
+ * test from the inner loop); stride > 1 in width stores that copy as column phases (see {@link
+ * #stridedPlane}).
  *
  * <p>Glossary: PH×PW padded plane; oc output channel, its input channel {@code oc / (outC/inC)}.
  */
@@ -57,6 +58,10 @@ final class DepthwiseConv {
   }
 
   private void plane(float[] x, float[] y, ConvGeometry g, int pl, Scratch s) {
+    if (g.sW() > 1) {
+      stridedPlane(x, y, g, pl, s);
+      return;
+    }
     int img = pl / lay.outC();
     int oc = pl % lay.outC();
     int ic = oc / lay.outCPerGroup();
@@ -93,32 +98,96 @@ final class DepthwiseConv {
     }
     int kh = g.kH();
     int kw = g.kW();
-    int wOff = oc * kh * kw;
-    float b = bias == null ? 0f : bias[oc];
-    int yPlane = pl * g.outH() * g.outW();
     int[] taps = s.taps(kh * kw);
     for (int i = 0; i < kh; i++) {
       for (int t = 0; t < kw; t++) {
         taps[i * kw + t] = i * g.dH() * pw + t * g.dW();
       }
     }
-    if (g.sW() == 1) {
-      kern.depthwiseRows(
-          p, 0, g.sH() * pw, taps, weight, wOff, b, y, yPlane, g.outW(), g.outH(), g.outW());
-      return;
-    }
-    for (int oh = 0; oh < g.outH(); oh++) {
-      int xr = oh * g.sH() * pw;
-      int yr = yPlane + oh * g.outW();
-      for (int ow = 0; ow < g.outW(); ow++) {
-        float acc = b;
-        int xc = xr + ow * g.sW();
-        for (int t = 0; t < taps.length; t++) {
-          acc += weight[wOff + t] * p[xc + taps[t]];
+    float b = bias == null ? 0f : bias[oc];
+    kern.depthwiseRows(
+        p,
+        0,
+        g.sH() * pw,
+        taps,
+        weight,
+        oc * kh * kw,
+        b,
+        y,
+        pl * g.outH() * g.outW(),
+        g.outW(),
+        g.outH(),
+        g.outW());
+  }
+
+  /**
+   * Stride > 1 in width: the padded plane is stored as its {@code sW} column phases (phase b holds
+   * padded columns {@code b, b + sW, ...}), so tap {@code (i, t)} of output column ow reads column
+   * {@code ow + (t·dW)/sW} of phase {@code (t·dW) mod sW}: unit stride along the row, the same
+   * vector row kernel as stride 1.
+   */
+  private void stridedPlane(float[] x, float[] y, ConvGeometry g, int pl, Scratch s) {
+    int img = pl / lay.outC();
+    int oc = pl % lay.outC();
+    int ic = oc / lay.outCPerGroup();
+    int ih = g.inH();
+    int iw = g.inW();
+    int sw = g.sW();
+    int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
+    int pw = (g.outW() - 1) * sw + (g.kW() - 1) * g.dW() + 1;
+    int pwp = Ints.ceilDiv(pw, sw);
+    int phase = ph * pwp;
+    float[] p = s.plane(sw * phase);
+    s.planeKey = -1;
+    int src = (img * lay.inC() + ic) * ih * iw;
+    if (sw == 2) {
+      // Both phases of a row in one vector pass (far fewer calls, no scalar tails per phase).
+      float[] row = s.panel(2 * pwp);
+      for (int r = 0; r < ph; r++) {
+        int sr = r - g.padTop();
+        if (sr < 0 || sr >= ih) {
+          Arrays.fill(p, r * pwp, r * pwp + pwp, 0f);
+          Arrays.fill(p, phase + r * pwp, phase + r * pwp + pwp, 0f);
+        } else {
+          OffsetGemmConv.splitRow2(
+              kern, x, src + sr * iw, iw, g.padLeft(), row, p, r * pwp, phase + r * pwp, pwp);
         }
-        y[yr + ow] = acc;
       }
     }
+    for (int b = 0; b < sw && sw != 2; b++) {
+      for (int r = 0; r < ph; r++) {
+        int sr = r - g.padTop();
+        int d = b * phase + r * pwp;
+        if (sr < 0 || sr >= ih) {
+          Arrays.fill(p, d, d + pwp, 0f);
+        } else {
+          OffsetGemmConv.copyStridedRow(x, src + sr * iw, iw, sw, b - g.padLeft(), p, d, pwp);
+        }
+      }
+    }
+    int kh = g.kH();
+    int kw = g.kW();
+    int[] taps = s.taps(kh * kw);
+    for (int i = 0; i < kh; i++) {
+      for (int t = 0; t < kw; t++) {
+        int col = t * g.dW();
+        taps[i * kw + t] = (col % sw) * phase + i * g.dH() * pwp + col / sw;
+      }
+    }
+    float b = bias == null ? 0f : bias[oc];
+    kern.depthwiseRows(
+        p,
+        0,
+        g.sH() * pwp,
+        taps,
+        weight,
+        oc * kh * kw,
+        b,
+        y,
+        pl * g.outH() * g.outW(),
+        g.outW(),
+        g.outH(),
+        g.outW());
   }
 
   /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * are garbage (computed, never stored). A register tile is thus MR output channels × NR consecutive
  * grid positions, and the B operand of every k step is one contiguous vector load: no packing at
  * all, for any kernel size, stride, dilation or padding. A 1×1 stride-1 unpadded convolution reads
- * the input itself (no copy).
+ * the input itself (no copy). Where the grid would compute many positions that are never stored
+ * (halo columns of small images, stride phases), a job gathers packed panels of valid outputs
+ * instead ({@link #packedJob}); jobs number their panels across the batch, so small images still
+ * give each weight block a full run of panels.
  *
  * <p>ConvTranspose2d runs in gather form as {@code sH·sW} output phases: outputs {@code oh = rh +
  * q·sH, ow = rw + r·sW} form a stride-1 correlation over the input with the taps {@code kh} whose
@@ -42,6 +45,17 @@ final class OffsetGemmConv {
   static final int ROWS_OUTER_BYTES =
       Integer.getInteger("sparkconv.cpu.rowsOuterBytes", 256 * 1024);
 
+  /**
+   * Packs input panels (only valid output positions, image after image) when fewer than this
+   * fraction of the output grid's positions are valid ({@code -Dsparkconv.cpu.packBelow=0} never
+   * packs).
+   */
+  static final double PACK_BELOW =
+      Double.parseDouble(System.getProperty("sparkconv.cpu.packBelow", "0.9"));
+
+  /** Output channels per group from which packing pays (its copy is shared by M/MR tiles). */
+  private static final int PACK_MIN_ROWS = 32;
+
   /** Benchmarking switch: always copy the input into a source buffer, even for 1×1 convs. */
   static final boolean FORCE_COPY = Boolean.getBoolean("sparkconv.cpu.forceCopy");
 
@@ -55,9 +69,26 @@ final class OffsetGemmConv {
   private final int uH;
   private final int uW;
   private final Phase[] phases;
-  private final float[] bias;
   private final int threads;
+
+  /**
+   * GEMM rows per group: outC/groups, or for merged phases (see {@link #merged}) that times the
+   * phase count, row {@code p·ocg + oc} being channel oc of output phase p.
+   */
+  private final int mRows;
+
+  /** Bias per GEMM row, {@code [group][mRows]} (null for none). */
+  private final float[] rowBias;
+
   private final int mPad;
+
+  /**
+   * ConvTranspose2d whose output phases all read the same input offsets (kernel = stride, no
+   * padding: the UNet 2×2 upsampling) runs as ONE GEMM with every phase's weights stacked as rows:
+   * the input is read once instead of once per phase, and the stores interleave phases.
+   */
+  private final boolean merged;
+
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
 
@@ -68,8 +99,12 @@ final class OffsetGemmConv {
    */
   private record Phase(int rh, int rw, int[] eH, int[] eW, int kLen, float[] packed) {}
 
-  /** Per-run sizes of the source buffer. */
-  private record Source(int top, int left, int ph, int pw, int stride, boolean direct) {}
+  /**
+   * Per-run sizes of the source buffer, and whether the GEMM reads packed panels of valid outputs
+   * instead of the grid in place.
+   */
+  private record Source(
+      int top, int left, int ph, int pw, int stride, boolean direct, boolean packed) {}
 
   /**
    * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
@@ -87,12 +122,46 @@ final class OffsetGemmConv {
     this.mr = kern.mr();
     this.nr = kern.nr();
     this.lay = lay;
-    this.bias = bias;
     this.threads = Math.max(1, threads);
-    this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
     this.uH = lay.transposed() ? 1 : lay.sH();
     this.uW = lay.transposed() ? 1 : lay.sW();
-    if (!lay.transposed()) {
+    int ocg = lay.outCPerGroup();
+    int[][][] th = new int[lay.sH()][][];
+    int[][][] tw = new int[lay.sW()][][];
+    boolean same = lay.transposed() && lay.sH() * lay.sW() > 1;
+    if (lay.transposed()) {
+      for (int rh = 0; rh < lay.sH(); rh++) {
+        th[rh] = taps(rh, lay.padH(), lay.kH(), lay.sH(), lay.dH());
+        same &= th[rh][0].length > 0 && Arrays.equals(th[rh][1], th[0][1]);
+      }
+      for (int rw = 0; rw < lay.sW(); rw++) {
+        tw[rw] = taps(rw, lay.padW(), lay.kW(), lay.sW(), lay.dW());
+        same &= tw[rw][0].length > 0 && Arrays.equals(tw[rw][1], tw[0][1]);
+      }
+    }
+    this.merged = same;
+    this.mRows = merged ? ocg * lay.sH() * lay.sW() : ocg;
+    this.mPad = Ints.roundUp(mRows, mr);
+    if (bias == null) {
+      this.rowBias = null;
+    } else {
+      rowBias = new float[lay.groups() * mRows];
+      for (int g = 0; g < lay.groups(); g++) {
+        for (int m = 0; m < mRows; m++) {
+          rowBias[g * mRows + m] = bias[g * ocg + m % ocg];
+        }
+      }
+    }
+    if (merged) {
+      int phaseCount = lay.sH() * lay.sW();
+      int[][] tapH = new int[phaseCount][];
+      int[][] tapW = new int[phaseCount][];
+      for (int p = 0; p < phaseCount; p++) {
+        tapH[p] = th[p / lay.sW()][0];
+        tapW[p] = tw[p % lay.sW()][0];
+      }
+      phases = new Phase[] {phase(0, 0, tapH, tapW, th[0][1], tw[0][1], weight)};
+    } else if (!lay.transposed()) {
       int[] tapH = iota(lay.kH());
       int[] tapW = iota(lay.kW());
       int[] eH = new int[lay.kH()];
@@ -103,14 +172,20 @@ final class OffsetGemmConv {
       for (int i = 0; i < eW.length; i++) {
         eW[i] = i * lay.dW();
       }
-      phases = new Phase[] {phase(0, 0, tapH, tapW, eH, eW, weight)};
+      phases = new Phase[] {phase(0, 0, new int[][] {tapH}, new int[][] {tapW}, eH, eW, weight)};
     } else {
       phases = new Phase[lay.sH() * lay.sW()];
       for (int rh = 0; rh < lay.sH(); rh++) {
-        int[][] th = taps(rh, lay.padH(), lay.kH(), lay.sH(), lay.dH());
         for (int rw = 0; rw < lay.sW(); rw++) {
-          int[][] tw = taps(rw, lay.padW(), lay.kW(), lay.sW(), lay.dW());
-          phases[rh * lay.sW() + rw] = phase(rh, rw, th[0], tw[0], th[1], tw[1], weight);
+          phases[rh * lay.sW() + rw] =
+              phase(
+                  rh,
+                  rw,
+                  new int[][] {th[rh][0]},
+                  new int[][] {tw[rw][0]},
+                  th[rh][1],
+                  tw[rw][1],
+                  weight);
         }
       }
     }
@@ -145,26 +220,32 @@ final class OffsetGemmConv {
     return new int[][] {tap, off};
   }
 
-  /** Packs one phase's weights: per group and MR block, {@code [K][MR]}, rows past M zero. */
-  private Phase phase(int rh, int rw, int[] tapH, int[] tapW, int[] eH, int[] eW, float[] w) {
+  /**
+   * Packs one phase's weights: per group and MR block, {@code [K][MR]}, rows past M zero. Rows
+   * {@code [p·ocg, (p+1)·ocg)} use the taps {@code tapH[p] × tapW[p]} (one entry unless merged).
+   */
+  private Phase phase(int rh, int rw, int[][] tapH, int[][] tapW, int[] eH, int[] eW, float[] w) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
-    int nT = tapH.length * tapW.length;
+    int nT = eH.length * eW.length;
     int kLen = icg * nT;
     int khw = lay.kH() * lay.kW();
     float[] a = new float[lay.groups() * kLen * mPad];
     for (int g = 0; g < lay.groups(); g++) {
-      for (int oc = 0; oc < ocg; oc++) {
-        int blk = (g * mPad + oc / mr * mr) * kLen;
+      for (int m = 0; m < mRows; m++) {
+        int oc = m % ocg;
+        int[] tH = tapH[m / ocg];
+        int[] tW = tapW[m / ocg];
+        int blk = (g * mPad + m / mr * mr) * kLen;
         for (int k = 0; k < kLen; k++) {
           int ic = k / nT;
           int t = k % nT;
-          int tap = tapH[t / tapW.length] * lay.kW() + tapW[t % tapW.length];
+          int tap = tH[t / tW.length] * lay.kW() + tW[t % tW.length];
           int src =
               lay.transposed()
                   ? ((g * icg + ic) * ocg + oc) * khw + tap
                   : ((g * ocg + oc) * icg + ic) * khw + tap;
-          a[blk + k * mr + oc % mr] = w[src];
+          a[blk + k * mr + m % mr] = w[src];
         }
       }
     }
@@ -228,7 +309,22 @@ final class OffsetGemmConv {
             && !anyWideTap;
     int ph = Ints.ceilDiv(hNeed, uH);
     int pw = Ints.ceilDiv(wNeed, uW);
-    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct);
+    // The grid computes PW columns per output row and whole panels per image; where that wastes
+    // much (halos of small images, stride phases), pack panels of valid outputs only: a gather of
+    // K×NR floats per panel, shared by the M/MR tiles that read it.
+    long valid = 0;
+    long computed = 0;
+    for (Phase p : phases) {
+      int q = gridRows(p, g);
+      int r = gridCols(p, g);
+      if (p.kLen > 0 && q > 0 && r > 0) {
+        valid += (long) q * r;
+        computed += (long) Ints.ceilDiv(q * pw, nr) * nr;
+      }
+    }
+    boolean packed =
+        !direct && lay.outCPerGroup() >= PACK_MIN_ROWS && valid < PACK_BELOW * computed;
+    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed);
   }
 
   /**
@@ -270,9 +366,9 @@ final class OffsetGemmConv {
         o[k] = ((ic * uH + eh % uH) * uW + ew % uW) * subPlane + (eh / uH) * src.pw + ew / uW;
       }
       offs[i] = o;
-      base += chunks(ph, g, src);
+      base += chunks(ph, g, src, n);
     }
-    base *= n * lay.groups();
+    base *= lay.groups();
     int mBlocks = mPad / mr;
     int mSplit =
         base >= 4 * threads ? 1 : Math.min(mBlocks, Ints.ceilDiv(4 * threads, Math.max(1, base)));
@@ -286,16 +382,21 @@ final class OffsetGemmConv {
           (job, sc) -> {
             int ms = job % mSplit;
             int rest = job / mSplit;
-            int img = rest % n;
-            rest /= n;
             int grp = rest % lay.groups();
             rest /= lay.groups();
             for (int i = 0; i < phases.length; i++) {
-              int c = chunks(phases[i], g, src);
+              int c = chunks(phases[i], g, src, n);
               if (rest < c) {
                 int mb0 = (int) ((long) mBlocks * ms / mSplit);
                 int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
-                job(source, offs[i], y, g, src, phases[i], img, grp, rest, mb0, mb1, sc);
+                int units = units(phases[i], g, src, n);
+                int u0 = rest * PANELS_PER_JOB;
+                int u1 = Math.min(units, u0 + PANELS_PER_JOB);
+                if (src.packed) {
+                  packedJob(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                } else {
+                  job(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                }
                 return;
               }
               rest -= c;
@@ -314,20 +415,52 @@ final class OffsetGemmConv {
     return s != null && s.length >= size ? s : new float[size];
   }
 
-  private int chunks(Phase ph, ConvGeometry g, Source src) {
+  /** Register-tile columns of one image's output grid for a phase (0 when it has no outputs). */
+  private int panels(Phase ph, ConvGeometry g, Source src) {
     int q = gridRows(ph, g);
     if (q == 0 || gridCols(ph, g) == 0) {
       return 0;
     }
-    return Ints.ceilDiv(Ints.ceilDiv(q * src.pw, nr), PANELS_PER_JOB);
+    return Ints.ceilDiv(q * src.pw, nr);
   }
 
-  /** Copies the input into the source layout (halos zeroed, strided inputs split into phases). */
+  /**
+   * Jobs per group for a phase: the batch's panels, numbered image by image, in runs of {@link
+   * #PANELS_PER_JOB}. A run may span images, so small images (a 7×7 grid is two panels) still give
+   * each weight block a full run of panels to work on.
+   */
+  private int chunks(Phase ph, ConvGeometry g, Source src, int n) {
+    return Ints.ceilDiv(units(ph, g, src, n), PANELS_PER_JOB);
+  }
+
+  /** Register-tile columns of the whole batch: grid panels, or packed panels of valid outputs. */
+  private int units(Phase ph, ConvGeometry g, Source src, int n) {
+    if (!src.packed) {
+      return n * panels(ph, g, src);
+    }
+    return Ints.ceilDiv(n * gridRows(ph, g) * gridCols(ph, g), nr);
+  }
+
+  /**
+   * Copies the input into the source layout (halos zeroed, strided inputs split into phases). Only
+   * the stride phases some tap reads are written (a 1×1 stride-2 layer reads one of four); the
+   * others keep stale values, which reach only grid columns that are never stored.
+   */
   private void fillSource(float[] x, float[] s, ConvGeometry g, Source src) {
     int ih = g.inH();
     int iw = g.inW();
     int planes = g.n() * lay.inC();
     int subPlane = src.stride;
+    boolean[] used = new boolean[uH * uW];
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    for (Phase ph : phases) {
+      for (int eh : ph.eH) {
+        for (int ew : ph.eW) {
+          used[(eh - padT + src.top) % uH * uW + (ew - padL + src.left) % uW] = true;
+        }
+      }
+    }
     Parallel.run(
         threads,
         Ints.ceilDiv(planes, 8),
@@ -335,8 +468,28 @@ final class OffsetGemmConv {
         (job, sc) -> {
           for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
             int in = pl * ih * iw;
-            for (int a = 0; a < uH; a++) {
+            for (int a = 0; a < uH && uW == 2; a++) {
+              if (!used[a * 2] && !used[a * 2 + 1]) {
+                continue;
+              }
+              int out = (pl * uH + a) * 2 * subPlane;
+              for (int i = 0; i < src.ph; i++) {
+                int row = i * uH + a - src.top;
+                int d = out + i * src.pw;
+                if (row < 0 || row >= ih) {
+                  Arrays.fill(s, d, d + src.pw, 0f);
+                  Arrays.fill(s, d + subPlane, d + subPlane + src.pw, 0f);
+                } else {
+                  float[] buf = sc.panel(2 * src.pw);
+                  splitRow2(kern, x, in + row * iw, iw, src.left, buf, s, d, d + subPlane, src.pw);
+                }
+              }
+            }
+            for (int a = 0; a < uH && uW != 2; a++) {
               for (int b = 0; b < uW; b++) {
+                if (!used[a * uW + b]) {
+                  continue;
+                }
                 int out = ((pl * uH + a) * uW + b) * subPlane;
                 for (int i = 0; i < src.ph; i++) {
                   int row = i * uH + a - src.top;
@@ -365,6 +518,33 @@ final class OffsetGemmConv {
   }
 
   /**
+   * Splits an input row into its two stride-2 column phases after a left halo: {@code s[d0 + j]}
+   * and {@code s[d1 + j]} get padded columns {@code 2j} and {@code 2j + 1} ({@code x[r0 + c −
+   * left]}, 0 outside {@code [0, iw)}), {@code j < pw}. The padded row is built in {@code buf} (at
+   * least 2·pw long) and split in one vector pass.
+   */
+  static void splitRow2(
+      CpuKernels kern,
+      float[] x,
+      int r0,
+      int iw,
+      int left,
+      float[] buf,
+      float[] s,
+      int d0,
+      int d1,
+      int pw) {
+    int lo = Math.min(2 * pw, left);
+    int hi = Math.max(lo, Math.min(2 * pw, left + iw));
+    Arrays.fill(buf, 0, lo, 0f);
+    if (hi > lo) {
+      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
+    }
+    Arrays.fill(buf, hi, 2 * pw, 0f);
+    kern.deinterleave2(buf, 0, s, d0, d1, pw);
+  }
+
+  /**
    * {@code s[d + j] = x[r0 + j·u + first]} where that column lies in {@code [0, iw)}, else 0, for
    * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
    */
@@ -380,6 +560,10 @@ final class OffsetGemmConv {
     Arrays.fill(s, d + hi, d + pw, 0f);
   }
 
+  /**
+   * One run of panels {@code [u0, u1)} (unit u is panel {@code u mod panels} of image {@code u /
+   * panels}) for output-channel blocks {@code [mb0, mb1)} of one group and phase.
+   */
   private void job(
       float[] s,
       int[] offs,
@@ -387,9 +571,9 @@ final class OffsetGemmConv {
       ConvGeometry g,
       Source src,
       Phase ph,
-      int img,
       int grp,
-      int chunk,
+      int u0,
+      int u1,
       int mb0,
       int mb1,
       Scratch sc) {
@@ -399,26 +583,29 @@ final class OffsetGemmConv {
     int pw = src.pw;
     int grid = q * pw;
     int panels = Ints.ceilDiv(grid, nr);
-    int p0 = chunk * PANELS_PER_JOB;
-    int p1 = Math.min(panels, p0 + PANELS_PER_JOB);
     int rowLo = mb0 * mr;
-    int rowHi = Math.min(ocg, mb1 * mr);
+    int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
     // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
-    int sBase = (img * lay.inC() + grp * lay.inCPerGroup()) * uH * uW * src.stride;
-    int ldc = (p1 - p0) * nr;
+    int imgStride = lay.inC() * uH * uW * src.stride;
+    int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
+    int ldc = (u1 - u0) * nr;
     float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
     int ohw = g.outH() * g.outW();
-    int yBase = (img * lay.outC() + grp * ocg) * ohw;
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
-    // Reading the input in place, the last partial panel would pass the array's end: gather it.
-    boolean gatherLast = src.direct && p1 * nr > grid;
-    int pFull = gatherLast ? p1 - 1 : p1;
+    // Reading the input in place, an image's last partial panel would pass its plane (and, for
+    // the last image, the array's end): gather it.
+    boolean partialLast = src.direct && panels * nr > grid;
+    // Every grid column an output (in place, stride 1, no halo) and every tile row a real channel:
+    // tiles go straight to y, no staging buffer and no copy (1×1 layers are store-bound).
+    boolean toY = src.direct && r == pw && osH == 1 && osW == 1 && ocg % mr == 0 && kLen > 0;
+    float[] out = toY ? y : c;
+    int ldo = toY ? ohw : ldc;
     if (kLen == 0) {
       for (int m = rowLo; m < rowHi; m++) {
-        Arrays.fill(c, m * ldc, m * ldc + ldc, bias == null ? 0f : bias[grp * ocg + m]);
+        Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0f : rowBias[grp * mRows + m]);
       }
     }
     // K blocks outermost. Few output channels: panels, then row blocks: each panel's KC input rows
@@ -428,36 +615,47 @@ final class OffsetGemmConv {
     boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
-      int nOuter = rowsOuter ? mb1 - mb0 : pFull - p0;
-      int nInner = rowsOuter ? pFull - p0 : mb1 - mb0;
+      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
+      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
       for (int o = 0; o < nOuter; o++) {
         for (int i = 0; i < nInner; i++) {
           int mb = mb0 + (rowsOuter ? o : i);
-          int p = p0 + (rowsOuter ? i : o);
+          int u = u0 + (rowsOuter ? i : o);
+          int p = u % panels;
+          if (partialLast && p == panels - 1) {
+            continue;
+          }
           boolean first = rowsOuter ? o == 0 : i == 0;
           boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
           kern.gemmTileShift(
               ph.packed,
               (grp * mPad + mb * mr) * kLen + k0 * mr,
               s,
-              sBase + p * nr,
+              (u / panels) * imgStride + sGroup + p * nr,
               offs,
               k0,
               kcl,
-              bias,
-              grp * ocg + mb * mr,
-              Math.min(mr, ocg - mb * mr),
+              rowBias,
+              grp * mRows + mb * mr,
+              Math.min(mr, mRows - mb * mr),
               k0 > 0,
-              c,
-              mb * mr * ldc + (p - p0) * nr,
-              ldc,
+              out,
+              toY
+                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
+                  : mb * mr * ldc + (u - u0) * nr,
+              ldo,
               prefetchOk ? nr : 0);
         }
       }
     }
-    if (gatherLast && kLen > 0) {
-      int col0 = (p1 - 1) * nr;
+    for (int u = u0; u < u1; u++) {
+      int p = u % panels;
+      if (!partialLast || p != panels - 1 || kLen == 0) {
+        continue;
+      }
+      int col0 = p * nr;
       int valid = grid - col0;
+      int sBase = (u / panels) * imgStride + sGroup;
       float[] b = sc.panel(kLen * nr);
       for (int k = 0; k < kLen; k++) {
         System.arraycopy(s, sBase + offs[k] + col0, b, k * nr, valid);
@@ -470,43 +668,227 @@ final class OffsetGemmConv {
             b,
             0,
             kLen,
-            bias,
-            grp * ocg + mb * mr,
+            rowBias,
+            grp * mRows + mb * mr,
             false,
-            c,
-            mb * mr * ldc + (p1 - 1 - p0) * nr,
-            ldc,
-            Math.min(mr, ocg - mb * mr),
-            nr,
+            out,
+            toY
+                ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + col0
+                : mb * mr * ldc + (u - u0) * nr,
+            ldo,
+            Math.min(mr, mRows - mb * mr),
+            toY ? valid : nr,
             sc.edge);
       }
     }
-    // Store the valid grid positions (columns r < R of each grid row).
-    int col0 = p0 * nr;
-    int end = Math.min(grid, p1 * nr);
-    int qq = col0 / pw;
-    int cc = col0 - qq * pw;
-    int j = 0;
-    while (col0 + j < end) {
-      int seg = Math.min(end - col0 - j, pw - cc);
-      int valid = Math.max(0, Math.min(seg, r - cc));
-      if (valid > 0) {
-        int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
-        for (int m = rowLo; m < rowHi; m++) {
-          int from = m * ldc + j;
-          int to = d + m * ohw;
-          if (osW == 1) {
-            System.arraycopy(c, from, y, to, valid);
-          } else {
-            for (int i = 0; i < valid; i++) {
-              y[to + i * osW] = c[from + i];
+    if (toY) {
+      return;
+    }
+    // Store the valid grid positions (columns r < R of each grid row), image by image.
+    for (int u = u0; u < u1; ) {
+      int img = u / panels;
+      int uEnd = Math.min(u1, (img + 1) * panels);
+      int yBase = (img * lay.outC() + grp * ocg) * ohw;
+      int col0 = (u % panels) * nr;
+      int end = Math.min(grid, ((uEnd - 1) % panels + 1) * nr);
+      int cCol = (u - u0) * nr;
+      int qq = col0 / pw;
+      int cc = col0 - qq * pw;
+      int j = 0;
+      while (col0 + j < end) {
+        int seg = Math.min(end - col0 - j, pw - cc);
+        int valid = Math.max(0, Math.min(seg, r - cc));
+        if (valid > 0 && merged) {
+          storeMerged(c, ldc, cCol + j, y, g, img, grp, qq, cc, valid, rowLo, rowHi);
+        } else if (valid > 0) {
+          int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+          for (int m = rowLo; m < rowHi; m++) {
+            int from = m * ldc + cCol + j;
+            int to = d + m * ohw;
+            if (osW == 1) {
+              System.arraycopy(c, from, y, to, valid);
+            } else {
+              for (int i = 0; i < valid; i++) {
+                y[to + i * osW] = c[from + i];
+              }
             }
           }
         }
+        j += seg;
+        qq++;
+        cc = 0;
       }
-      j += seg;
-      qq++;
-      cc = 0;
+      u = uEnd;
+    }
+  }
+
+  /**
+   * {@link #job} on packed panels: unit u holds valid outputs {@code u·NR ...} of the batch,
+   * counted image by image, row by row. Each K block of the run is gathered into {@code
+   * [unit][k][NR]} (zeros past the batch's last output), then multiplied with the packed tile.
+   */
+  private void packedJob(
+      float[] s,
+      int[] offs,
+      float[] y,
+      ConvGeometry g,
+      Source src,
+      Phase ph,
+      int grp,
+      int u0,
+      int u1,
+      int mb0,
+      int mb1,
+      Scratch sc) {
+    int ocg = lay.outCPerGroup();
+    int r = gridCols(ph, g);
+    int perImage = gridRows(ph, g) * r;
+    int total = g.n() * perImage;
+    int rowLo = mb0 * mr;
+    int rowHi = Math.min(mRows, mb1 * mr);
+    int kLen = ph.kLen;
+    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    int imgStride = lay.inC() * uH * uW * src.stride;
+    int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
+    int ldc = (u1 - u0) * nr;
+    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
+    float[] b = sc.panel((u1 - u0) * kc * nr);
+    int ohw = g.outH() * g.outW();
+    int osH = lay.transposed() ? lay.sH() : 1;
+    int osW = lay.transposed() ? lay.sW() : 1;
+    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES;
+    for (int k0 = 0; k0 < kLen; k0 += kc) {
+      int kcl = Math.min(kc, kLen - k0);
+      for (int u = u0; u < u1; u++) {
+        int bu = (u - u0) * kcl * nr;
+        int pos = u * nr;
+        int end = Math.min(total, pos + nr);
+        int j = 0;
+        while (pos < end) {
+          int img = pos / perImage;
+          int rem = pos - img * perImage;
+          int qq = rem / r;
+          int cc = rem - qq * r;
+          int len = Math.min(end - pos, r - cc);
+          int from = img * imgStride + sGroup + qq * src.pw + cc;
+          for (int k = 0; k < kcl; k++) {
+            System.arraycopy(s, from + offs[k0 + k], b, bu + k * nr + j, len);
+          }
+          j += len;
+          pos += len;
+        }
+        if (j < nr) {
+          for (int k = 0; k < kcl; k++) {
+            Arrays.fill(b, bu + k * nr + j, bu + k * nr + nr, 0f);
+          }
+        }
+      }
+      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
+      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
+      for (int o = 0; o < nOuter; o++) {
+        for (int i = 0; i < nInner; i++) {
+          int mb = mb0 + (rowsOuter ? o : i);
+          int u = u0 + (rowsOuter ? i : o);
+          kern.gemmTile(
+              ph.packed,
+              (grp * mPad + mb * mr) * kLen + k0 * mr,
+              b,
+              (u - u0) * kcl * nr,
+              kcl,
+              rowBias,
+              grp * mRows + mb * mr,
+              k0 > 0,
+              c,
+              mb * mr * ldc + (u - u0) * nr,
+              ldc,
+              Math.min(mr, mRows - mb * mr),
+              nr,
+              sc.edge);
+        }
+      }
+    }
+    if (kLen == 0) {
+      for (int m = rowLo; m < rowHi; m++) {
+        Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0f : rowBias[grp * mRows + m]);
+      }
+    }
+    // Store: runs of consecutive valid outputs along an output row.
+    int pos = u0 * nr;
+    int end = Math.min(total, u1 * nr);
+    while (pos < end) {
+      int img = pos / perImage;
+      int rem = pos - img * perImage;
+      int qq = rem / r;
+      int cc = rem - qq * r;
+      int len = Math.min(end - pos, r - cc);
+      int d =
+          (img * lay.outC() + grp * ocg) * ohw + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
+      int from = pos - u0 * nr;
+      if (merged) {
+        storeMerged(c, ldc, from, y, g, img, grp, qq, cc, len, rowLo, rowHi);
+        pos += len;
+        continue;
+      }
+      for (int m = rowLo; m < rowHi; m++) {
+        if (osW == 1) {
+          System.arraycopy(c, m * ldc + from, y, d + m * ohw, len);
+        } else {
+          for (int i = 0; i < len; i++) {
+            y[d + m * ohw + i * osW] = c[m * ldc + from + i];
+          }
+        }
+      }
+      pos += len;
+    }
+  }
+
+  /**
+   * Stores {@code len} columns of merged-phase GEMM rows {@code [rowLo, rowHi)}, starting at c
+   * column {@code from}, for grid row q and columns {@code cc...} of image img: row {@code p·ocg +
+   * oc} goes to output {@code (q·sH + rh, (cc + i)·sW + rw)} of channel oc, {@code p = rh·sW + rw},
+   * where that lies inside the output (a phase's grid can be one shorter than phase 0's).
+   */
+  private void storeMerged(
+      float[] c,
+      int ldc,
+      int from,
+      float[] y,
+      ConvGeometry g,
+      int img,
+      int grp,
+      int q,
+      int cc,
+      int len,
+      int rowLo,
+      int rowHi) {
+    int ocg = lay.outCPerGroup();
+    int sh = lay.sH();
+    int sw = lay.sW();
+    int ow = g.outW();
+    int ohw = g.outH() * ow;
+    for (int m = rowLo; m < rowHi; m++) {
+      int p = m / ocg;
+      int oh = q * sh + p / sw;
+      int rw = p % sw;
+      if (oh >= g.outH() || (sw == 2 && rw == 1 && m - ocg >= rowLo)) {
+        continue; // outside the output, or woven in with its rw = 0 partner below
+      }
+      int n = Math.min(len, Ints.ceilDiv(Math.max(0, ow - rw), sw) - cc);
+      int d = (img * lay.outC() + grp * ocg + m % ocg) * ohw + oh * ow + cc * sw + rw;
+      int f = m * ldc + from;
+      int i = 0;
+      if (sw == 2 && rw == 0 && m + ocg < rowHi) {
+        // Phases (rh, 0) and (rh, 1) of one channel: weave full pairs with the vector kernel.
+        int pairs = Math.min(n, Math.min(len, Ints.ceilDiv(Math.max(0, ow - 1), 2) - cc));
+        kern.interleave2(c, f, f + ocg * ldc, y, d, Math.max(0, pairs));
+        for (int j = Math.max(0, pairs); j < n; j++) {
+          y[d + 2 * j] = c[f + j];
+        }
+        continue;
+      }
+      for (; i < n; i++) {
+        y[d + i * sw] = c[f + i];
+      }
     }
   }
 

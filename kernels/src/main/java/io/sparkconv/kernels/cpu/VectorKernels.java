@@ -2,6 +2,8 @@ package io.sparkconv.kernels.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +22,29 @@ final class VectorKernels implements CpuKernels {
   static final int MR = 8;
   static final int NR = 2 * LEN;
   static final int NR_D = 2 * LEND;
+
+  /**
+   * Lane i takes lane {@code 2i mod LEN}: the even lanes of a vector in its low half and again in
+   * its high half; blending two such vectors under {@link #HIGH_HALF} gives the even lanes of both.
+   * One-vector shuffles compile to a single permute on Java 17 (the two-vector {@code rearrange}
+   * does not, and is slower than a scalar loop).
+   */
+  private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SF, i -> (2 * i) % LEN);
+
+  /** Lane j takes lane j/2 (low halves spread out) or LEN/2 + j/2 (high halves). */
+  private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(SF, j -> j / 2);
+
+  private static final VectorShuffle<Float> SPREAD_HI =
+      VectorShuffle.fromOp(SF, j -> LEN / 2 + j / 2);
+
+  private static final VectorMask<Float> ODD_LANES =
+      VectorMask.fromLong(SF, 0xAAAA_AAAA_AAAA_AAAAL);
+
+  /** Lane i takes lane {@code (2i + 1) mod LEN}: the odd lanes, as {@link #EVENS} the even. */
+  private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SF, i -> (2 * i + 1) % LEN);
+
+  private static final VectorMask<Float> HIGH_HALF =
+      VectorMask.fromLong(SF, ((1L << LEN) - 1) & ~((1L << (LEN / 2)) - 1));
 
   /** Keeps the prefetching loads of {@link #gemmTileShift} alive (never read). */
   static float sink;
@@ -94,41 +119,26 @@ final class VectorKernels implements CpuKernels {
     FloatVector c6_1;
     FloatVector c7_0;
     FloatVector c7_1;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(SF, out, o + 0 * ld + 0 * LEN);
-      c0_1 = FloatVector.fromArray(SF, out, o + 0 * ld + 1 * LEN);
-      c1_0 = FloatVector.fromArray(SF, out, o + 1 * ld + 0 * LEN);
-      c1_1 = FloatVector.fromArray(SF, out, o + 1 * ld + 1 * LEN);
-      c2_0 = FloatVector.fromArray(SF, out, o + 2 * ld + 0 * LEN);
-      c2_1 = FloatVector.fromArray(SF, out, o + 2 * ld + 1 * LEN);
-      c3_0 = FloatVector.fromArray(SF, out, o + 3 * ld + 0 * LEN);
-      c3_1 = FloatVector.fromArray(SF, out, o + 3 * ld + 1 * LEN);
-      c4_0 = FloatVector.fromArray(SF, out, o + 4 * ld + 0 * LEN);
-      c4_1 = FloatVector.fromArray(SF, out, o + 4 * ld + 1 * LEN);
-      c5_0 = FloatVector.fromArray(SF, out, o + 5 * ld + 0 * LEN);
-      c5_1 = FloatVector.fromArray(SF, out, o + 5 * ld + 1 * LEN);
-      c6_0 = FloatVector.fromArray(SF, out, o + 6 * ld + 0 * LEN);
-      c6_1 = FloatVector.fromArray(SF, out, o + 6 * ld + 1 * LEN);
-      c7_0 = FloatVector.fromArray(SF, out, o + 7 * ld + 0 * LEN);
-      c7_1 = FloatVector.fromArray(SF, out, o + 7 * ld + 1 * LEN);
-    } else {
-      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c0_1 = c0_0;
-      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c1_1 = c1_0;
-      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c2_1 = c2_0;
-      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c3_1 = c3_0;
-      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c4_1 = c4_0;
-      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c5_1 = c5_0;
-      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c6_1 = c6_0;
-      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c7_1 = c7_0;
-    }
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = FloatVector.broadcast(SF, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = FloatVector.broadcast(SF, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = FloatVector.broadcast(SF, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = FloatVector.broadcast(SF, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = FloatVector.broadcast(SF, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = FloatVector.broadcast(SF, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
     int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {
@@ -161,22 +171,57 @@ final class VectorKernels implements CpuKernels {
       ai += MR;
       bi += NR;
     }
-    c0_0.intoArray(out, o + 0 * ld + 0 * LEN);
-    c0_1.intoArray(out, o + 0 * ld + 1 * LEN);
-    c1_0.intoArray(out, o + 1 * ld + 0 * LEN);
-    c1_1.intoArray(out, o + 1 * ld + 1 * LEN);
-    c2_0.intoArray(out, o + 2 * ld + 0 * LEN);
-    c2_1.intoArray(out, o + 2 * ld + 1 * LEN);
-    c3_0.intoArray(out, o + 3 * ld + 0 * LEN);
-    c3_1.intoArray(out, o + 3 * ld + 1 * LEN);
-    c4_0.intoArray(out, o + 4 * ld + 0 * LEN);
-    c4_1.intoArray(out, o + 4 * ld + 1 * LEN);
-    c5_0.intoArray(out, o + 5 * ld + 0 * LEN);
-    c5_1.intoArray(out, o + 5 * ld + 1 * LEN);
-    c6_0.intoArray(out, o + 6 * ld + 0 * LEN);
-    c6_1.intoArray(out, o + 6 * ld + 1 * LEN);
-    c7_0.intoArray(out, o + 7 * ld + 0 * LEN);
-    c7_1.intoArray(out, o + 7 * ld + 1 * LEN);
+    if (accumulate) {
+      c0_0.add(FloatVector.fromArray(SF, out, o + 0 * ld + 0 * LEN))
+          .intoArray(out, o + 0 * ld + 0 * LEN);
+      c0_1.add(FloatVector.fromArray(SF, out, o + 0 * ld + 1 * LEN))
+          .intoArray(out, o + 0 * ld + 1 * LEN);
+      c1_0.add(FloatVector.fromArray(SF, out, o + 1 * ld + 0 * LEN))
+          .intoArray(out, o + 1 * ld + 0 * LEN);
+      c1_1.add(FloatVector.fromArray(SF, out, o + 1 * ld + 1 * LEN))
+          .intoArray(out, o + 1 * ld + 1 * LEN);
+      c2_0.add(FloatVector.fromArray(SF, out, o + 2 * ld + 0 * LEN))
+          .intoArray(out, o + 2 * ld + 0 * LEN);
+      c2_1.add(FloatVector.fromArray(SF, out, o + 2 * ld + 1 * LEN))
+          .intoArray(out, o + 2 * ld + 1 * LEN);
+      c3_0.add(FloatVector.fromArray(SF, out, o + 3 * ld + 0 * LEN))
+          .intoArray(out, o + 3 * ld + 0 * LEN);
+      c3_1.add(FloatVector.fromArray(SF, out, o + 3 * ld + 1 * LEN))
+          .intoArray(out, o + 3 * ld + 1 * LEN);
+      c4_0.add(FloatVector.fromArray(SF, out, o + 4 * ld + 0 * LEN))
+          .intoArray(out, o + 4 * ld + 0 * LEN);
+      c4_1.add(FloatVector.fromArray(SF, out, o + 4 * ld + 1 * LEN))
+          .intoArray(out, o + 4 * ld + 1 * LEN);
+      c5_0.add(FloatVector.fromArray(SF, out, o + 5 * ld + 0 * LEN))
+          .intoArray(out, o + 5 * ld + 0 * LEN);
+      c5_1.add(FloatVector.fromArray(SF, out, o + 5 * ld + 1 * LEN))
+          .intoArray(out, o + 5 * ld + 1 * LEN);
+      c6_0.add(FloatVector.fromArray(SF, out, o + 6 * ld + 0 * LEN))
+          .intoArray(out, o + 6 * ld + 0 * LEN);
+      c6_1.add(FloatVector.fromArray(SF, out, o + 6 * ld + 1 * LEN))
+          .intoArray(out, o + 6 * ld + 1 * LEN);
+      c7_0.add(FloatVector.fromArray(SF, out, o + 7 * ld + 0 * LEN))
+          .intoArray(out, o + 7 * ld + 0 * LEN);
+      c7_1.add(FloatVector.fromArray(SF, out, o + 7 * ld + 1 * LEN))
+          .intoArray(out, o + 7 * ld + 1 * LEN);
+    } else {
+      c0_0.intoArray(out, o + 0 * ld + 0 * LEN);
+      c0_1.intoArray(out, o + 0 * ld + 1 * LEN);
+      c1_0.intoArray(out, o + 1 * ld + 0 * LEN);
+      c1_1.intoArray(out, o + 1 * ld + 1 * LEN);
+      c2_0.intoArray(out, o + 2 * ld + 0 * LEN);
+      c2_1.intoArray(out, o + 2 * ld + 1 * LEN);
+      c3_0.intoArray(out, o + 3 * ld + 0 * LEN);
+      c3_1.intoArray(out, o + 3 * ld + 1 * LEN);
+      c4_0.intoArray(out, o + 4 * ld + 0 * LEN);
+      c4_1.intoArray(out, o + 4 * ld + 1 * LEN);
+      c5_0.intoArray(out, o + 5 * ld + 0 * LEN);
+      c5_1.intoArray(out, o + 5 * ld + 1 * LEN);
+      c6_0.intoArray(out, o + 6 * ld + 0 * LEN);
+      c6_1.intoArray(out, o + 6 * ld + 1 * LEN);
+      c7_0.intoArray(out, o + 7 * ld + 0 * LEN);
+      c7_1.intoArray(out, o + 7 * ld + 1 * LEN);
+    }
     if (!full) {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(edge, r * NR, c, cOff + r * ldc, cols);
@@ -231,41 +276,26 @@ final class VectorKernels implements CpuKernels {
     DoubleVector c6_1;
     DoubleVector c7_0;
     DoubleVector c7_1;
-    if (accumulate) {
-      c0_0 = DoubleVector.fromArray(SD, out, o + 0 * ld + 0 * LEND);
-      c0_1 = DoubleVector.fromArray(SD, out, o + 0 * ld + 1 * LEND);
-      c1_0 = DoubleVector.fromArray(SD, out, o + 1 * ld + 0 * LEND);
-      c1_1 = DoubleVector.fromArray(SD, out, o + 1 * ld + 1 * LEND);
-      c2_0 = DoubleVector.fromArray(SD, out, o + 2 * ld + 0 * LEND);
-      c2_1 = DoubleVector.fromArray(SD, out, o + 2 * ld + 1 * LEND);
-      c3_0 = DoubleVector.fromArray(SD, out, o + 3 * ld + 0 * LEND);
-      c3_1 = DoubleVector.fromArray(SD, out, o + 3 * ld + 1 * LEND);
-      c4_0 = DoubleVector.fromArray(SD, out, o + 4 * ld + 0 * LEND);
-      c4_1 = DoubleVector.fromArray(SD, out, o + 4 * ld + 1 * LEND);
-      c5_0 = DoubleVector.fromArray(SD, out, o + 5 * ld + 0 * LEND);
-      c5_1 = DoubleVector.fromArray(SD, out, o + 5 * ld + 1 * LEND);
-      c6_0 = DoubleVector.fromArray(SD, out, o + 6 * ld + 0 * LEND);
-      c6_1 = DoubleVector.fromArray(SD, out, o + 6 * ld + 1 * LEND);
-      c7_0 = DoubleVector.fromArray(SD, out, o + 7 * ld + 0 * LEND);
-      c7_1 = DoubleVector.fromArray(SD, out, o + 7 * ld + 1 * LEND);
-    } else {
-      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c0_1 = c0_0;
-      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c1_1 = c1_0;
-      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c2_1 = c2_0;
-      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c3_1 = c3_0;
-      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c4_1 = c4_0;
-      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c5_1 = c5_0;
-      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c6_1 = c6_0;
-      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c7_1 = c7_0;
-    }
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = DoubleVector.broadcast(SD, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = DoubleVector.broadcast(SD, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = DoubleVector.broadcast(SD, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = DoubleVector.broadcast(SD, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = DoubleVector.broadcast(SD, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = DoubleVector.broadcast(SD, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
     int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {
@@ -298,22 +328,57 @@ final class VectorKernels implements CpuKernels {
       ai += MR;
       bi += NR_D;
     }
-    c0_0.intoArray(out, o + 0 * ld + 0 * LEND);
-    c0_1.intoArray(out, o + 0 * ld + 1 * LEND);
-    c1_0.intoArray(out, o + 1 * ld + 0 * LEND);
-    c1_1.intoArray(out, o + 1 * ld + 1 * LEND);
-    c2_0.intoArray(out, o + 2 * ld + 0 * LEND);
-    c2_1.intoArray(out, o + 2 * ld + 1 * LEND);
-    c3_0.intoArray(out, o + 3 * ld + 0 * LEND);
-    c3_1.intoArray(out, o + 3 * ld + 1 * LEND);
-    c4_0.intoArray(out, o + 4 * ld + 0 * LEND);
-    c4_1.intoArray(out, o + 4 * ld + 1 * LEND);
-    c5_0.intoArray(out, o + 5 * ld + 0 * LEND);
-    c5_1.intoArray(out, o + 5 * ld + 1 * LEND);
-    c6_0.intoArray(out, o + 6 * ld + 0 * LEND);
-    c6_1.intoArray(out, o + 6 * ld + 1 * LEND);
-    c7_0.intoArray(out, o + 7 * ld + 0 * LEND);
-    c7_1.intoArray(out, o + 7 * ld + 1 * LEND);
+    if (accumulate) {
+      c0_0.add(DoubleVector.fromArray(SD, out, o + 0 * ld + 0 * LEND))
+          .intoArray(out, o + 0 * ld + 0 * LEND);
+      c0_1.add(DoubleVector.fromArray(SD, out, o + 0 * ld + 1 * LEND))
+          .intoArray(out, o + 0 * ld + 1 * LEND);
+      c1_0.add(DoubleVector.fromArray(SD, out, o + 1 * ld + 0 * LEND))
+          .intoArray(out, o + 1 * ld + 0 * LEND);
+      c1_1.add(DoubleVector.fromArray(SD, out, o + 1 * ld + 1 * LEND))
+          .intoArray(out, o + 1 * ld + 1 * LEND);
+      c2_0.add(DoubleVector.fromArray(SD, out, o + 2 * ld + 0 * LEND))
+          .intoArray(out, o + 2 * ld + 0 * LEND);
+      c2_1.add(DoubleVector.fromArray(SD, out, o + 2 * ld + 1 * LEND))
+          .intoArray(out, o + 2 * ld + 1 * LEND);
+      c3_0.add(DoubleVector.fromArray(SD, out, o + 3 * ld + 0 * LEND))
+          .intoArray(out, o + 3 * ld + 0 * LEND);
+      c3_1.add(DoubleVector.fromArray(SD, out, o + 3 * ld + 1 * LEND))
+          .intoArray(out, o + 3 * ld + 1 * LEND);
+      c4_0.add(DoubleVector.fromArray(SD, out, o + 4 * ld + 0 * LEND))
+          .intoArray(out, o + 4 * ld + 0 * LEND);
+      c4_1.add(DoubleVector.fromArray(SD, out, o + 4 * ld + 1 * LEND))
+          .intoArray(out, o + 4 * ld + 1 * LEND);
+      c5_0.add(DoubleVector.fromArray(SD, out, o + 5 * ld + 0 * LEND))
+          .intoArray(out, o + 5 * ld + 0 * LEND);
+      c5_1.add(DoubleVector.fromArray(SD, out, o + 5 * ld + 1 * LEND))
+          .intoArray(out, o + 5 * ld + 1 * LEND);
+      c6_0.add(DoubleVector.fromArray(SD, out, o + 6 * ld + 0 * LEND))
+          .intoArray(out, o + 6 * ld + 0 * LEND);
+      c6_1.add(DoubleVector.fromArray(SD, out, o + 6 * ld + 1 * LEND))
+          .intoArray(out, o + 6 * ld + 1 * LEND);
+      c7_0.add(DoubleVector.fromArray(SD, out, o + 7 * ld + 0 * LEND))
+          .intoArray(out, o + 7 * ld + 0 * LEND);
+      c7_1.add(DoubleVector.fromArray(SD, out, o + 7 * ld + 1 * LEND))
+          .intoArray(out, o + 7 * ld + 1 * LEND);
+    } else {
+      c0_0.intoArray(out, o + 0 * ld + 0 * LEND);
+      c0_1.intoArray(out, o + 0 * ld + 1 * LEND);
+      c1_0.intoArray(out, o + 1 * ld + 0 * LEND);
+      c1_1.intoArray(out, o + 1 * ld + 1 * LEND);
+      c2_0.intoArray(out, o + 2 * ld + 0 * LEND);
+      c2_1.intoArray(out, o + 2 * ld + 1 * LEND);
+      c3_0.intoArray(out, o + 3 * ld + 0 * LEND);
+      c3_1.intoArray(out, o + 3 * ld + 1 * LEND);
+      c4_0.intoArray(out, o + 4 * ld + 0 * LEND);
+      c4_1.intoArray(out, o + 4 * ld + 1 * LEND);
+      c5_0.intoArray(out, o + 5 * ld + 0 * LEND);
+      c5_1.intoArray(out, o + 5 * ld + 1 * LEND);
+      c6_0.intoArray(out, o + 6 * ld + 0 * LEND);
+      c6_1.intoArray(out, o + 6 * ld + 1 * LEND);
+      c7_0.intoArray(out, o + 7 * ld + 0 * LEND);
+      c7_1.intoArray(out, o + 7 * ld + 1 * LEND);
+    }
     if (!full) {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(edge, r * NR_D, c, cOff + r * ldc, cols);
@@ -354,41 +419,26 @@ final class VectorKernels implements CpuKernels {
     FloatVector c6_1;
     FloatVector c7_0;
     FloatVector c7_1;
-    if (accumulate) {
-      c0_0 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN);
-      c0_1 = FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN);
-      c1_0 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN);
-      c1_1 = FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN);
-      c2_0 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN);
-      c2_1 = FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN);
-      c3_0 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN);
-      c3_1 = FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN);
-      c4_0 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 0 * LEN);
-      c4_1 = FloatVector.fromArray(SF, c, cOff + 4 * ldc + 1 * LEN);
-      c5_0 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 0 * LEN);
-      c5_1 = FloatVector.fromArray(SF, c, cOff + 5 * ldc + 1 * LEN);
-      c6_0 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 0 * LEN);
-      c6_1 = FloatVector.fromArray(SF, c, cOff + 6 * ldc + 1 * LEN);
-      c7_0 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 0 * LEN);
-      c7_1 = FloatVector.fromArray(SF, c, cOff + 7 * ldc + 1 * LEN);
-    } else {
-      c0_0 = FloatVector.broadcast(SF, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c0_1 = c0_0;
-      c1_0 = FloatVector.broadcast(SF, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c1_1 = c1_0;
-      c2_0 = FloatVector.broadcast(SF, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c2_1 = c2_0;
-      c3_0 = FloatVector.broadcast(SF, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c3_1 = c3_0;
-      c4_0 = FloatVector.broadcast(SF, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c4_1 = c4_0;
-      c5_0 = FloatVector.broadcast(SF, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c5_1 = c5_0;
-      c6_0 = FloatVector.broadcast(SF, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c6_1 = c6_0;
-      c7_0 = FloatVector.broadcast(SF, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c7_1 = c7_0;
-    }
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = FloatVector.broadcast(SF, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = FloatVector.broadcast(SF, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = FloatVector.broadcast(SF, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = FloatVector.broadcast(SF, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = FloatVector.broadcast(SF, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = FloatVector.broadcast(SF, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
     int ai = aOff;
     float touched = 0;
     for (int k = 0; k < kc; k++) {
@@ -426,22 +476,57 @@ final class VectorKernels implements CpuKernels {
       c7_1 = a7.fma(b1, c7_1);
       ai += MR;
     }
-    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEN);
-    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEN);
-    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEN);
-    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEN);
-    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEN);
-    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEN);
-    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEN);
-    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEN);
-    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEN);
-    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEN);
-    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEN);
-    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEN);
-    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEN);
-    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEN);
-    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEN);
-    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    if (accumulate) {
+      c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+      c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+      c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+      c2_0.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      c2_1.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 2 * ldc + 1 * LEN);
+      c3_0.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      c3_1.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 3 * ldc + 1 * LEN);
+      c4_0.add(FloatVector.fromArray(SF, c, cOff + 4 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 4 * ldc + 0 * LEN);
+      c4_1.add(FloatVector.fromArray(SF, c, cOff + 4 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 4 * ldc + 1 * LEN);
+      c5_0.add(FloatVector.fromArray(SF, c, cOff + 5 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 5 * ldc + 0 * LEN);
+      c5_1.add(FloatVector.fromArray(SF, c, cOff + 5 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 5 * ldc + 1 * LEN);
+      c6_0.add(FloatVector.fromArray(SF, c, cOff + 6 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 6 * ldc + 0 * LEN);
+      c6_1.add(FloatVector.fromArray(SF, c, cOff + 6 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 6 * ldc + 1 * LEN);
+      c7_0.add(FloatVector.fromArray(SF, c, cOff + 7 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 7 * ldc + 0 * LEN);
+      c7_1.add(FloatVector.fromArray(SF, c, cOff + 7 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    } else {
+      c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEN);
+      c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEN);
+      c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEN);
+      c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEN);
+      c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEN);
+      c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEN);
+      c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEN);
+      c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEN);
+      c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEN);
+      c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEN);
+      c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEN);
+      c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEN);
+      c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    }
     sink = touched;
   }
 
@@ -478,41 +563,26 @@ final class VectorKernels implements CpuKernels {
     DoubleVector c6_1;
     DoubleVector c7_0;
     DoubleVector c7_1;
-    if (accumulate) {
-      c0_0 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND);
-      c0_1 = DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND);
-      c1_0 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND);
-      c1_1 = DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND);
-      c2_0 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND);
-      c2_1 = DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND);
-      c3_0 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND);
-      c3_1 = DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND);
-      c4_0 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 0 * LEND);
-      c4_1 = DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 1 * LEND);
-      c5_0 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 0 * LEND);
-      c5_1 = DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 1 * LEND);
-      c6_0 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 0 * LEND);
-      c6_1 = DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 1 * LEND);
-      c7_0 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 0 * LEND);
-      c7_1 = DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 1 * LEND);
-    } else {
-      c0_0 = DoubleVector.broadcast(SD, bias != null && 0 < rows ? bias[biasOff + 0] : 0);
-      c0_1 = c0_0;
-      c1_0 = DoubleVector.broadcast(SD, bias != null && 1 < rows ? bias[biasOff + 1] : 0);
-      c1_1 = c1_0;
-      c2_0 = DoubleVector.broadcast(SD, bias != null && 2 < rows ? bias[biasOff + 2] : 0);
-      c2_1 = c2_0;
-      c3_0 = DoubleVector.broadcast(SD, bias != null && 3 < rows ? bias[biasOff + 3] : 0);
-      c3_1 = c3_0;
-      c4_0 = DoubleVector.broadcast(SD, bias != null && 4 < rows ? bias[biasOff + 4] : 0);
-      c4_1 = c4_0;
-      c5_0 = DoubleVector.broadcast(SD, bias != null && 5 < rows ? bias[biasOff + 5] : 0);
-      c5_1 = c5_0;
-      c6_0 = DoubleVector.broadcast(SD, bias != null && 6 < rows ? bias[biasOff + 6] : 0);
-      c6_1 = c6_0;
-      c7_0 = DoubleVector.broadcast(SD, bias != null && 7 < rows ? bias[biasOff + 7] : 0);
-      c7_1 = c7_0;
-    }
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = DoubleVector.broadcast(SD, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = DoubleVector.broadcast(SD, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = DoubleVector.broadcast(SD, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = DoubleVector.broadcast(SD, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = DoubleVector.broadcast(SD, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = DoubleVector.broadcast(SD, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
     int ai = aOff;
     double touched = 0;
     for (int k = 0; k < kc; k++) {
@@ -550,22 +620,57 @@ final class VectorKernels implements CpuKernels {
       c7_1 = a7.fma(b1, c7_1);
       ai += MR;
     }
-    c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEND);
-    c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEND);
-    c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEND);
-    c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEND);
-    c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEND);
-    c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEND);
-    c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEND);
-    c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEND);
-    c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEND);
-    c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEND);
-    c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEND);
-    c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEND);
-    c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEND);
-    c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEND);
-    c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEND);
-    c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    if (accumulate) {
+      c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+      c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+      c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+      c2_0.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      c2_1.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 2 * ldc + 1 * LEND);
+      c3_0.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      c3_1.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 3 * ldc + 1 * LEND);
+      c4_0.add(DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 4 * ldc + 0 * LEND);
+      c4_1.add(DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 4 * ldc + 1 * LEND);
+      c5_0.add(DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 5 * ldc + 0 * LEND);
+      c5_1.add(DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 5 * ldc + 1 * LEND);
+      c6_0.add(DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 6 * ldc + 0 * LEND);
+      c6_1.add(DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 6 * ldc + 1 * LEND);
+      c7_0.add(DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 7 * ldc + 0 * LEND);
+      c7_1.add(DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    } else {
+      c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEND);
+      c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEND);
+      c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEND);
+      c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEND);
+      c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEND);
+      c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEND);
+      c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEND);
+      c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEND);
+      c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEND);
+      c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEND);
+      c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEND);
+      c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEND);
+      c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    }
     sinkD = touched;
   }
 
@@ -1017,6 +1122,42 @@ final class VectorKernels implements CpuKernels {
       bv.add(s01).add(s02).intoArray(out, o + 1 * NR);
       bv.add(s10).add(s11).intoArray(out, o + 2 * NR);
       bv.add(s11).add(s12).intoArray(out, o + 3 * NR);
+    }
+  }
+
+  @Override
+  public void deinterleave2(float[] r, int src, float[] s, int d0, int d1, int count) {
+    if (count < LEN) {
+      CpuKernels.super.deinterleave2(r, src, s, d0, d1, count);
+      return;
+    }
+    // The last step moves back to end exactly at count (the overlap is rewritten, same values).
+    for (int j = 0; ; ) {
+      FloatVector v0 = FloatVector.fromArray(SF, r, src + 2 * j);
+      FloatVector v1 = FloatVector.fromArray(SF, r, src + 2 * j + LEN);
+      v0.rearrange(EVENS).blend(v1.rearrange(EVENS), HIGH_HALF).intoArray(s, d0 + j);
+      v0.rearrange(ODDS).blend(v1.rearrange(ODDS), HIGH_HALF).intoArray(s, d1 + j);
+      if (j + LEN >= count) {
+        return;
+      }
+      j = Math.min(j + LEN, count - LEN);
+    }
+  }
+
+  @Override
+  public void interleave2(float[] c, int a, int b, float[] y, int d, int count) {
+    int i = 0;
+    for (; i + LEN <= count; i += LEN) {
+      FloatVector va = FloatVector.fromArray(SF, c, a + i);
+      FloatVector vb = FloatVector.fromArray(SF, c, b + i);
+      va.rearrange(SPREAD_LO).blend(vb.rearrange(SPREAD_LO), ODD_LANES).intoArray(y, d + 2 * i);
+      va.rearrange(SPREAD_HI)
+          .blend(vb.rearrange(SPREAD_HI), ODD_LANES)
+          .intoArray(y, d + 2 * i + LEN);
+    }
+    for (; i < count; i++) {
+      y[d + 2 * i] = c[a + i];
+      y[d + 2 * i + 1] = c[b + i];
     }
   }
 }

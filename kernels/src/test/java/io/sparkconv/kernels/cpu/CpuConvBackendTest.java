@@ -65,9 +65,20 @@ class CpuConvBackendTest {
     c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
-    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group): odd sizes, groups.
-    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
-    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, 7, 6}));
+    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, outputs >= 12x12):
+    // odd sizes, groups; the same layers on smaller outputs run on the implicit GEMM.
+    for (int[] hw : new int[][] {{13, 15}, {9, 11}}) {
+      c.add(
+          new Case(
+              conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, hw[0], hw[1]}));
+    }
+    for (int[] hw : new int[][] {{15, 14}, {7, 6}}) {
+      c.add(
+          new Case(
+              conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, hw[0], hw[1]}));
+    }
+    c.add(
+        new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 14, 40}));
     c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
@@ -108,6 +119,66 @@ class CpuConvBackendTest {
         new Case(
             conv(3, 3, 3, 3).groups(3).dilation(Size2.of(2)).padding(Padding.of(0, 3)).build(),
             new int[] {1, 3, 9, 8}));
+    // Packed panels of valid outputs (>= 32 output channels per group, a grid wasting > 10%):
+    // panels spanning images, partial row blocks, K blocks, row blocks outside the panels, groups,
+    // transposed phases.
+    c.add(
+        new Case(
+            conv(20, 40, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {3, 20, 13, 11}));
+    c.add(
+        new Case(
+            conv(30, 36, 3, 3).padding(Padding.of(2)).dilation(Size2.of(2)).build(),
+            new int[] {2, 30, 7, 9}));
+    c.add(
+        new Case(
+            conv(128, 300, 3, 3).padding(Padding.of(1)).bias(false).build(),
+            new int[] {2, 128, 4, 5}));
+    c.add(new Case(conv(16, 33, 5, 5).padding(Padding.of(2)).build(), new int[] {1, 16, 3, 7}));
+    c.add(
+        new Case(
+            conv(64, 64, 3, 3).groups(2).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {3, 64, 6, 5}));
+    c.add(
+        new Case(
+            deconv(40, 36, 3, 3)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(1))
+                .build(),
+            new int[] {2, 40, 5, 6}));
+    // 1×1 in place with whole row blocks: tiles stored straight into the output (batch > 1,
+    // partial last panel, groups).
+    c.add(new Case(conv(16, 16, 1, 1).build(), new int[] {3, 16, 5, 13}));
+    c.add(new Case(conv(32, 48, 1, 1).groups(2).bias(false).build(), new int[] {2, 32, 3, 11}));
+    // 1×1 stride 2: one of the four stride phases is copied (the others hold stale values).
+    c.add(new Case(conv(24, 40, 1, 1).stride(Size2.of(2)).build(), new int[] {2, 24, 9, 11}));
+    c.add(new Case(conv(5, 7, 1, 1).stride(Size2.of(3, 2)).build(), new int[] {1, 5, 10, 35}));
+    // Depthwise with stride > 1 in width (column-phase planes): output widths below, at and past
+    // the vector tile, odd sizes, multiplier, dilation equal to the stride, asymmetric padding.
+    for (int w : new int[] {7, 33, 64, 71}) {
+      c.add(
+          new Case(
+              conv(6, 6, 3, 3).groups(6).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+              new int[] {2, 6, 9, w}));
+    }
+    c.add(
+        new Case(
+            conv(3, 6, 5, 5).groups(3).stride(Size2.of(1, 3)).padding(Padding.of(2, 1)).build(),
+            new int[] {1, 3, 8, 100}));
+    c.add(
+        new Case(
+            conv(4, 4, 3, 3)
+                .groups(4)
+                .stride(Size2.of(2))
+                .dilation(Size2.of(2))
+                .padding(Padding.of(2))
+                .build(),
+            new int[] {2, 4, 13, 75}));
+    c.add(
+        new Case(
+            conv(2, 2, 3, 2).groups(2).stride(Size2.of(3, 2)).padding(Padding.of(0, 1)).build(),
+            new int[] {1, 2, 10, 67}));
     // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
     c.add(
         new Case(
@@ -127,11 +198,49 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 4, 5, 6}));
     c.add(new Case(deconv(3, 4, 3, 3).stride(Size2.of(2)).build(), new int[] {0, 3, 4, 4}));
-    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group).
+    // Kernel = stride, no padding: all phases read the same input, run as one stacked GEMM
+    // (output_padding makes phase grids differ; groups; rectangular; packed panels).
+    c.add(new Case(deconv(40, 36, 2, 2).stride(Size2.of(2)).build(), new int[] {2, 40, 5, 7}));
     c.add(
         new Case(
-            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-            new int[] {1, 48, 5, 7}));
+            deconv(6, 5, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1)).build(),
+            new int[] {1, 6, 5, 9}));
+    c.add(
+        new Case(
+            deconv(4, 6, 3, 3).stride(Size2.of(3)).groups(2).bias(false).build(),
+            new int[] {1, 4, 4, 5}));
+    c.add(new Case(deconv(3, 4, 2, 3).stride(Size2.of(2, 3)).build(), new int[] {2, 3, 6, 7}));
+    for (int opw : new int[] {0, 1}) { // rows woven by the vector kernel, odd output width
+      c.add(
+          new Case(
+              deconv(8, 8, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(0, opw)).build(),
+              new int[] {1, 8, 3, 37}));
+    }
+    c.add(
+        new Case(
+            deconv(32, 32, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1, 0)).build(),
+            new int[] {3, 32, 3, 4}));
+
+    // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
+    // outputs >= 12x12; below, the implicit GEMM).
+    for (int[] hw : new int[][] {{6, 7}, {5, 7}}) {
+      c.add(
+          new Case(
+              deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+              new int[] {1, 48, hw[0], hw[1]}));
+    }
+    c.add(
+        new Case(
+            deconv(96, 64, 4, 4)
+                .stride(Size2.of(2))
+                .groups(2)
+                .outputPadding(Size2.of(1, 0))
+                .build(),
+            new int[] {1, 96, 5, 6}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {2, 48, 8, 7}));
     c.add(
         new Case(
             deconv(96, 64, 4, 4)
@@ -185,6 +294,31 @@ class CpuConvBackendTest {
         CpuKernelsProvider.vectorAvailable(),
         "Vector API unavailable: " + CpuKernelsProvider.vectorUnavailableReason().orElse(""));
     assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
+  }
+
+  @Test
+  void oneWinogradPlanRunsSmallAndLargeOutputs() {
+    // Kernel choice per run: 7x9 outputs on the implicit GEMM, 13x12 on Winograd, same plan.
+    ConvSpec spec = conv(48, 40, 3, 3).padding(Padding.of(1)).build();
+    List<ConvBackend> backends = new ArrayList<>();
+    CpuConvBackend.vector().ifPresent(backends::add);
+    backends.add(CpuConvBackend.scalar());
+    Random rnd = new Random(3);
+    Tensor w = fill(DType.FLOAT32, spec.weightShape(), rnd, true);
+    Tensor b = fill(DType.FLOAT32, spec.biasShape(), rnd, true);
+    for (ConvBackend backend : backends) {
+      try (ConvPlan ref = REF.plan(spec, w, b, 1);
+          ConvPlan plan = backend.plan(spec, w, b, 2)) {
+        for (int[] in : new int[][] {{2, 48, 7, 9}, {1, 48, 13, 12}, {3, 48, 7, 9}}) {
+          Tensor x = fill(DType.FLOAT32, in, rnd, true);
+          ConvGeometry g = ConvShapes.geometry(spec, in);
+          assertEquals(
+              Arrays.toString(ref.run(x, g).floats()),
+              Arrays.toString(plan.run(x, g).floats()),
+              backend.name() + " " + Arrays.toString(in));
+        }
+      }
+    }
   }
 
   @Test

@@ -129,6 +129,54 @@ class KernelInternalsTest {
         ConvSpec.convTranspose2d(3, 4, Size2.of(1)).stride(Size2.of(3)).build(),
         new int[] {1, 3, 4, 5},
         6);
+    checkAgainstReference(
+        ConvSpec.conv2d(5, 5, Size2.of(3))
+            .groups(5)
+            .stride(Size2.of(2))
+            .padding(Padding.of(1))
+            .build(),
+        new int[] {2, 5, 12, 69},
+        7);
+  }
+
+  @Test
+  void interleave2WeavesTwoRowsAndWritesNothingPast() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 7, 8, 16, 17, 40}) {
+        float[] c = new float[2 * count + 3];
+        for (int i = 0; i < c.length; i++) {
+          c[i] = i + 1;
+        }
+        float[] y = new float[2 * count + 2];
+        Arrays.fill(y, Float.NaN);
+        k.interleave2(c, 3, 3 + count, y, 1, count);
+        for (int i = 0; i < count; i++) {
+          assertEquals(3 + i + 1, y[1 + 2 * i], k.description() + " even " + i);
+          assertEquals(3 + count + i + 1, y[2 + 2 * i], k.description() + " odd " + i);
+        }
+        assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[2 * count + 1]), k.description());
+      }
+    }
+  }
+
+  @Test
+  void deinterleave2SplitsARowIntoItsTwoPhases() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
+        float[] r = new float[2 + 2 * count]; // ends at the last element read
+        for (int i = 0; i < r.length; i++) {
+          r[i] = i + 1;
+        }
+        float[] s = new float[2 * count + 3];
+        Arrays.fill(s, Float.NaN);
+        k.deinterleave2(r, 2, s, 1, 2 + count, count);
+        for (int j = 0; j < count; j++) {
+          assertEquals(2 + 2 * j + 1, s[1 + j], k.description() + " even " + j);
+          assertEquals(2 + 2 * j + 2, s[2 + count + j], k.description() + " odd " + j);
+        }
+        assertTrue(Float.isNaN(s[0]) && Float.isNaN(s[1 + count]), k.description());
+      }
+    }
   }
 
   @Test
