@@ -61,7 +61,7 @@ final class Parallel {
     Thread caller = Thread.currentThread();
     Runnable worker =
         () -> {
-          work(jobs, next, failure, scratchPool, job);
+          work(participants, jobs, next, failure, scratchPool, job);
         };
     Runnable done =
         () -> {
@@ -72,7 +72,7 @@ final class Parallel {
     for (int i = 1; i < participants; i++) {
       dispatch(worker, done);
     }
-    work(jobs, next, failure, scratchPool, job);
+    work(participants, jobs, next, failure, scratchPool, job);
     long spinEnd = System.nanoTime() + SPIN_NANOS;
     while (running.get() > 0 && System.nanoTime() < spinEnd) {
       Thread.onSpinWait();
@@ -108,18 +108,32 @@ final class Parallel {
   }
 
   private static void work(
+      int threads,
       int jobs,
       AtomicInteger next,
       AtomicReference<Throwable> failure,
       ConcurrentLinkedQueue<Scratch> pool,
       Job job) {
     Scratch s = borrow(pool);
+    // Guided self-scheduling: claim 1/(8·threads) of the jobs left at a time, so thousands of tiny
+    // jobs (a grouped layer: one per group and panel run) do not bounce the counter's cache line
+    // between cores per job, while the last claims stay single jobs for the balance at the end.
+    int divisor = 8 * threads;
     try {
-      for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
-        if (failure.get() != null) {
+      while (true) {
+        int left = jobs - next.get();
+        int take = Math.max(1, left / divisor);
+        int i = next.getAndAdd(take);
+        int end = Math.min(jobs, i + take);
+        if (i >= jobs) {
           return;
         }
-        job.run(i, s);
+        for (; i < end; i++) {
+          if (failure.get() != null) {
+            return;
+          }
+          job.run(i, s);
+        }
       }
     } catch (Throwable t) {
       failure.compareAndSet(null, t);
