@@ -287,6 +287,45 @@ class CpuConvBackendTest {
     }
   }
 
+  /**
+   * The implicit GEMM's job plans at 1 to 5 threads: panel runs of unequal length (13 packed panels
+   * in 2 runs, rounded up to a multiple of the threads), runs per group and per transposed phase,
+   * and output-channel splits when a layer has fewer panel runs than threads.
+   */
+  @Test
+  void gemmJobPlansCoverEveryOutputAtAnyThreadCount() {
+    List<Case> plans =
+        List.of(
+            // 8 images of 7×7 packed: 13 panels, 2 runs of 7 and 6.
+            new Case(conv(16, 40, 3, 3).padding(Padding.of(1)).build(), new int[] {8, 16, 7, 7}),
+            // One panel, 5 output-channel blocks: split across threads.
+            new Case(conv(8, 40, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 8, 3, 4}),
+            // Stride 2 on 28×28 (dilated taps): 13 grid runs.
+            new Case(
+                conv(8, 16, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+                new int[] {2, 8, 28, 27}),
+            // 3 groups: the run count per group rounds to make groups × runs a multiple.
+            new Case(
+                conv(6, 96, 3, 3).groups(3).padding(Padding.of(1)).build(),
+                new int[] {3, 6, 9, 10}),
+            // 4 transposed phases, 5 runs each.
+            new Case(
+                deconv(8, 16, 3, 3)
+                    .stride(Size2.of(2))
+                    .padding(Padding.of(1))
+                    .outputPadding(Size2.of(1))
+                    .build(),
+                new int[] {2, 8, 9, 17}));
+    ConvBackend backend = CpuConvBackend.vector().orElse(CpuConvBackend.scalar());
+    for (Case c : plans) {
+      for (int threads = 1; threads <= 5; threads++) {
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+          compare(backend, c.spec().withDtype(dt), c.input(), 5L * threads, true, threads);
+        }
+      }
+    }
+  }
+
   @Test
   void vectorBackendIsUsedWhenTheModuleIsEnabled() {
     // The surefire argLine adds the module, so the fast path must be the one under test here.
