@@ -3,6 +3,7 @@ package io.sparkconv.job;
 import io.sparkconv.job.cli.SparkConvCli;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
+import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.udf.BadRowException;
 import io.sparkconv.udf.ExecutorModels;
 import io.sparkconv.udf.ImageFiles;
@@ -186,6 +187,10 @@ public final class SparkConvJob {
       Dataset<Row> out = spark.internalCreateDataFrame(outRows.rdd(), outSchema, false);
       spark.sparkContext().setJobDescription("sparkconv: model over " + options.input());
       var writer = boundedParquet(out.write().mode(save));
+      long perFile = maxRecordsPerFile(firstOutputBytes(in, column, decoder, model, options));
+      if (perFile > 0) {
+        writer = writer.option("maxRecordsPerFile", perFile);
+      }
       if (options.compression() != null) {
         writer = writer.option("compression", options.compression());
       }
@@ -278,6 +283,49 @@ public final class SparkConvJob {
     // value.
     return w.option("parquet.page.size.row.check.min", "1")
         .option("parquet.enable.dictionary", "false");
+  }
+
+  /** Parquet's default row group size, which the job's writes keep. */
+  static final long ROW_GROUP_BYTES = 128L << 20;
+
+  /** Heap that an output file's retained column statistics may take (see maxRecordsPerFile). */
+  static final long STATISTICS_BUDGET_BYTES = 64L << 20;
+
+  /**
+   * Rows per output file that bound parquet-mr's retained statistics, or 0 for no limit. parquet-mr
+   * (1.13) keeps a full copy of the smallest and largest value of each column chunk until the file
+   * is closed; for a tensor column that is two whole feature maps per row group (2 × 12.8 MB for a
+   * 64×224×224 float32 map, every ten rows). One task writes its partition to one file, so a large
+   * partition of large tensors would exhaust the heap on statistics alone. With {@code rowBytes}
+   * per row, a file of {@code n} rows keeps about {@code n · 2 · rowBytes² / ROW_GROUP_BYTES}: this
+   * returns the {@code n} that keeps it under {@link #STATISTICS_BUDGET_BYTES} (27 rows of 12.8 MB,
+   * 6,987 rows of 800 KB).
+   */
+  static long maxRecordsPerFile(long rowBytes) {
+    if (rowBytes <= 0) {
+      return 0;
+    }
+    double n = (double) STATISTICS_BUDGET_BYTES * ROW_GROUP_BYTES / (2.0 * rowBytes * rowBytes);
+    return n >= 1_000_000 ? 0 : Math.max(1, (long) n);
+  }
+
+  /**
+   * The output size in bytes of the first row that the model accepts, from at most the first 100
+   * rows, or 0 when there is none: an estimate of the row size for {@link #maxRecordsPerFile}.
+   */
+  private static long firstOutputBytes(
+      Dataset<Row> in, String column, InputDecoder decoder, ModelHandle model, JobOptions options) {
+    TensorInput input = new TensorInput(decoder, model, options.maxElements());
+    for (Row r : in.select(column).limit(100).collectAsList()) {
+      try {
+        TensorInput.Prepared p = input.prepare(r.isNullAt(0) ? null : r.get(0));
+        long scalars = io.sparkconv.kernels.tensor.Tensor.numel(p.outputShape());
+        return scalars * model.dtype().lanes() * (model.dtype() == DType.FLOAT64 ? 8 : 4);
+      } catch (BadRowException e) {
+        // look at the next row
+      }
+    }
+    return 0;
   }
 
   private static int[] keptOrdinals(StructType schema, int dropped) {
