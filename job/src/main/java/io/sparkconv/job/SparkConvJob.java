@@ -127,6 +127,8 @@ public final class SparkConvJob {
               + "', which the errors dataset needs for its own; rename it first");
     }
     LOG.info("SparkConv input: {} ({})", decoder.describe(), options.input());
+    // Unshuffled, for peeking at the first rows (a limit over a repartition would shuffle it all).
+    Dataset<Row> source = in;
     if (options.partitions() != null) {
       in = in.repartition(options.partitions());
     }
@@ -187,7 +189,7 @@ public final class SparkConvJob {
       Dataset<Row> out = spark.internalCreateDataFrame(outRows.rdd(), outSchema, false);
       spark.sparkContext().setJobDescription("sparkconv: model over " + options.input());
       var writer = boundedParquet(out.write().mode(save));
-      long perFile = maxRecordsPerFile(firstOutputBytes(in, column, decoder, model, options));
+      long perFile = maxRecordsPerFile(firstOutputBytes(source, column, decoder, model, options));
       if (perFile > 0) {
         writer = writer.option("maxRecordsPerFile", perFile);
       }
