@@ -4,9 +4,8 @@ import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.BadRowException;
+import io.sparkconv.udf.TensorColumns;
 import io.sparkconv.udf.TensorInput;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -66,7 +65,10 @@ final class BatchingIterator implements Iterator<InternalRow> {
   private UTF8String batchDtype;
   private ArrayData batchShape;
   private int emitted;
+
+  /** Elements per output row. */
   private int perRow;
+
   private byte[] buffer = new byte[0];
 
   private InternalRow pendingRow;
@@ -119,17 +121,12 @@ final class BatchingIterator implements Iterator<InternalRow> {
     int i = emitted++;
     Object[] passed = batchValues.get(i);
     batchValues.set(i, null);
-    int per = perRow;
-    int bytes = per * (batchOut.dtype() == DType.FLOAT64 ? 8 : 4);
+    int scalars = perRow * batchOut.dtype().lanes();
+    int bytes = perRow * batchOut.dtype().byteSize();
     if (buffer.length != bytes) {
       buffer = new byte[bytes];
     }
-    ByteBuffer b = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
-    if (batchOut.dtype() == DType.FLOAT64) {
-      b.asDoubleBuffer().put(batchOut.doubles(), i * per, per);
-    } else {
-      b.asFloatBuffer().put(batchOut.floats(), i * per, per);
-    }
+    TensorColumns.copyBytes(batchOut, i * scalars, scalars, buffer);
     Object[] values = Arrays.copyOf(passed, keep.length + 1);
     values[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
     if (emitted == batchValues.size()) {
@@ -190,7 +187,7 @@ final class BatchingIterator implements Iterator<InternalRow> {
     counters.modelNanos.add(System.nanoTime() - t0);
     batchDtype = UTF8String.fromString(batchOut.dtype().torchName());
     batchShape = new GenericArrayData(Arrays.stream(outShape).boxed().toArray());
-    perRow = (int) Tensor.numel(outShape) * batchOut.dtype().lanes();
+    perRow = (int) Tensor.numel(outShape);
     counters.rowsOut.add(batchValues.size());
     live.add(batchValues.size());
   }

@@ -3,7 +3,7 @@ package io.sparkconv.job;
 import io.sparkconv.job.cli.SparkConvCli;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
-import io.sparkconv.kernels.tensor.DType;
+import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.BadRowException;
 import io.sparkconv.udf.ExecutorModels;
 import io.sparkconv.udf.ImageFiles;
@@ -321,8 +321,7 @@ public final class SparkConvJob {
     for (Row r : in.select(column).limit(100).collectAsList()) {
       try {
         TensorInput.Prepared p = input.prepare(r.isNullAt(0) ? null : r.get(0));
-        long scalars = io.sparkconv.kernels.tensor.Tensor.numel(p.outputShape());
-        return scalars * model.dtype().lanes() * (model.dtype() == DType.FLOAT64 ? 8 : 4);
+        return Tensor.numel(p.outputShape()) * model.dtype().byteSize();
       } catch (BadRowException e) {
         // look at the next row
       }

@@ -106,15 +106,22 @@ public final class TensorColumns {
    * a batch output be split per row without an intermediate copy.
    */
   public static byte[] toBytes(Tensor t, int from, int count) {
+    byte[] out = new byte[Math.multiplyExact(count, t.dtype().byteSize() / t.dtype().lanes())];
+    copyBytes(t, from, count, out);
+    return out;
+  }
+
+  /**
+   * Writes the little-endian bytes of scalars {@code [from, from + count)} of {@code t}'s backing
+   * array to the start of {@code dst}, which must hold them.
+   */
+  public static void copyBytes(Tensor t, int from, int count, byte[] dst) {
+    ByteBuffer b = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN);
     if (t.dtype() == DType.FLOAT64) {
-      ByteBuffer b =
-          ByteBuffer.allocate(Math.multiplyExact(count, 8)).order(ByteOrder.LITTLE_ENDIAN);
       b.asDoubleBuffer().put(t.doubles(), from, count);
-      return b.array();
+    } else {
+      b.asFloatBuffer().put(t.floats(), from, count);
     }
-    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(count, 4)).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(t.floats(), from, count);
-    return b.array();
   }
 
   /**

@@ -807,7 +807,7 @@ public final class Safetensors {
       if (t == null) {
         throw new IllegalArgumentException("tensor " + quote(key) + " is null");
       }
-      long bytes = (long) t.scalarCount() * (t.dtype() == DType.FLOAT64 ? 8 : 4);
+      long bytes = Tensor.numel(t.shape()) * t.dtype().byteSize();
       ObjectNode info = root.putObject(key);
       info.put("dtype", t.dtype() == DType.FLOAT64 ? "F64" : "F32");
       ArrayNode shape = info.putArray("shape");
