@@ -127,7 +127,7 @@ final class BatchingIterator implements Iterator<InternalRow> {
       buffer = new byte[bytes];
     }
     TensorColumns.copyBytes(batchOut, i * scalars, scalars, buffer);
-    Object[] values = Arrays.copyOf(passed, keep.length + 1);
+    Object[] values = passed;
     values[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
     if (emitted == batchValues.size()) {
       batchOut = null; // the batch's output can go before the next batch is computed
@@ -192,9 +192,12 @@ final class BatchingIterator implements Iterator<InternalRow> {
     live.add(batchValues.size());
   }
 
-  /** The passed-through values of {@code r}, copied (the source may reuse its row object). */
+  /**
+   * The output row's values with {@code r}'s passed-through ones filled in, copied (the source may
+   * reuse its row object); the last slot is for the output tensor.
+   */
   private Object[] passThrough(InternalRow r) {
-    Object[] v = new Object[keep.length];
+    Object[] v = new Object[keep.length + 1];
     for (int k = 0; k < keep.length; k++) {
       v[k] = r.isNullAt(keep[k]) ? null : InternalRow.copyValue(r.get(keep[k], keepTypes[k]));
     }

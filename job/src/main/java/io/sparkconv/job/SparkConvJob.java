@@ -312,13 +312,14 @@ public final class SparkConvJob {
   }
 
   /**
-   * The output size in bytes of the first row that the model accepts, from at most the first 100
-   * rows, or 0 when there is none: an estimate of the row size for {@link #maxRecordsPerFile}.
+   * The output size in bytes of the first row that the model accepts, from at most the first 5 rows
+   * (they are collected to the driver), or 0 when there is none: an estimate of the row size for
+   * {@link #maxRecordsPerFile}.
    */
   private static long firstOutputBytes(
       Dataset<Row> in, String column, InputDecoder decoder, ModelHandle model, JobOptions options) {
     TensorInput input = new TensorInput(decoder, model, options.maxElements());
-    for (Row r : in.select(column).limit(100).collectAsList()) {
+    for (Row r : in.select(column).limit(5).collectAsList()) {
       try {
         TensorInput.Prepared p = input.prepare(r.isNullAt(0) ? null : r.get(0));
         return Tensor.numel(p.outputShape()) * model.dtype().byteSize();
