@@ -1,6 +1,7 @@
 package io.sparkconv.job;
 
 import io.sparkconv.kernels.model.SequentialModel;
+import io.sparkconv.kernels.model.Workspace;
 import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.BadRowException;
@@ -26,7 +27,8 @@ import scala.Function1;
  * The job's per-partition pipeline, lazy: pulls input rows only when its output queue is empty,
  * groups consecutive rows of equal shape into one {@code (N, C, H, W)} batch of up to {@code
  * batchSize} rows, runs the model once per batch and emits one output row per input row. At most
- * one batch (and its output) is in memory at a time, whatever the partition's size. Bad rows are
+ * one batch (and its output) is in memory at a time, whatever the partition's size; the output
+ * tensors are the model's {@link Workspace}, reused by every batch of the same shape. Bad rows are
  * counted and skipped here; the errors pass writes them.
  *
  * <p>Rows are Spark's internal rows on both sides, so an output tensor is copied once, from the
@@ -60,6 +62,9 @@ final class BatchingIterator implements Iterator<InternalRow> {
 
   /** The current batch: passed-through values per row, and the model's output. */
   private final List<Object[]> batchValues = new ArrayList<>();
+
+  /** The model's layer outputs, kept from batch to batch (equal shapes allocate nothing). */
+  private final Workspace workspace = new Workspace();
 
   private Tensor batchOut;
   private UTF8String batchDtype;
@@ -129,9 +134,6 @@ final class BatchingIterator implements Iterator<InternalRow> {
     TensorColumns.copyBytes(batchOut, i * scalars, scalars, buffer);
     Object[] values = passed;
     values[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
-    if (emitted == batchValues.size()) {
-      batchOut = null; // the batch's output can go before the next batch is computed
-    }
     return new GenericInternalRow(values);
   }
 
@@ -183,7 +185,7 @@ final class BatchingIterator implements Iterator<InternalRow> {
     }
     Tensor batch = stack(inputs, shape);
     long t0 = System.nanoTime();
-    batchOut = model.forward(batch);
+    batchOut = model.forward(batch, workspace);
     counters.modelNanos.add(System.nanoTime() - t0);
     batchDtype = UTF8String.fromString(batchOut.dtype().torchName());
     batchShape = new GenericArrayData(Arrays.stream(outShape).boxed().toArray());

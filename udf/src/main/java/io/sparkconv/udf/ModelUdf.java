@@ -2,6 +2,7 @@ package io.sparkconv.udf;
 
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
+import io.sparkconv.kernels.model.Workspace;
 import io.sparkconv.kernels.tensor.Tensor;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -30,6 +31,8 @@ public final class ModelUdf implements UDF1<Object, Row> {
   private transient volatile Cached cached;
   // This JVM's shared model (ExecutorModels), looked up once per UDF instance, not per row.
   private transient volatile SequentialModel built;
+  // Per calling thread: layer outputs reused from row to row (no 12.8 MB zeroed per feature map).
+  private transient volatile ThreadLocal<Workspace> workspaces;
 
   private record Cached(DataType type, TensorInput input) {}
 
@@ -70,7 +73,11 @@ public final class ModelUdf implements UDF1<Object, Row> {
       m = ExecutorModels.get(model.key(), model.handle(), device, threads);
       built = m;
     }
-    Tensor out = m.forward(p.input());
+    if (workspaces == null) {
+      workspaces = ThreadLocal.withInitial(Workspace::new);
+    }
+    // The output is copied into the row's bytes before the next call reuses it.
+    Tensor out = m.forward(p.input(), workspaces.get());
     return TensorColumns.toRow(out);
   }
 

@@ -5,6 +5,7 @@ import io.sparkconv.job.JobSummary;
 import io.sparkconv.job.SparkConvJob;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
+import io.sparkconv.kernels.model.Workspace;
 import io.sparkconv.kernels.tensor.Tensor;
 import io.sparkconv.udf.ModelHandle;
 import io.sparkconv.udf.ModelHandles;
@@ -268,15 +269,16 @@ public final class JobBenchCommand implements Callable<Integer> {
       m.forward(x);
       int batches = (images + batchSize - 1) / batchSize;
       ExecutorService pool = Executors.newFixedThreadPool(cores);
+      // Each thread keeps its outputs from batch to batch, as each of the job's tasks does.
+      ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
       try {
         long t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-          // Runnable, not Callable: the outputs are dropped as the job's tasks drop theirs.
           fs.add(
               pool.submit(
                   () -> {
-                    m.forward(x);
+                    m.forward(x, workspaces.get());
                   }));
         }
         for (Future<?> f : fs) {

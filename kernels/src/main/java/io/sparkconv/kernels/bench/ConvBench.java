@@ -140,16 +140,18 @@ public final class ConvBench {
     Tensor bias = spec.bias() ? random(spec.dtype(), spec.biasShape(), rnd) : null;
     Tensor x = random(spec.dtype(), s.input(), rnd);
     ConvGeometry g = ConvShapes.geometry(spec, s.input());
+    // One output tensor for every pass, as a job's stream of batches uses it (Workspace).
+    Tensor y = Tensor.zeros(spec.dtype(), g.outputShape());
     try (ConvPlan plan = backend.plan(spec, w, bias, opts.threads())) {
       long warmEnd = System.nanoTime() + (long) (opts.warmupSeconds() * 1e9);
       do {
-        plan.run(x, g);
+        plan.runInto(x, g, y);
       } while (System.nanoTime() < warmEnd);
       List<Long> times = new ArrayList<>();
       long end = System.nanoTime() + (long) (opts.minSeconds() * 1e9);
       while (times.size() < opts.minReps() || System.nanoTime() < end) {
         long t0 = System.nanoTime();
-        plan.run(x, g);
+        plan.runInto(x, g, y);
         times.add(System.nanoTime() - t0);
       }
       long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();

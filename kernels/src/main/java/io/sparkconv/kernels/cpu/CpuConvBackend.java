@@ -104,7 +104,7 @@ public final class CpuConvBackend implements ConvBackend {
     float[] b = bias == null ? null : bias.floats().clone();
     if (DepthwiseConv.applies(lay)) {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
-      return new Plan(spec, lay, 1, (x, g) -> run32(x, g, dw::run), dw::release);
+      return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
@@ -118,30 +118,27 @@ public final class CpuConvBackend implements ConvBackend {
           spec,
           lay,
           1,
-          (x, g) -> run32(x, g, WinogradConv.pays(g) ? wc::run : small.get()::run),
+          (x, g, y) -> {
+            if (WinogradConv.pays(g)) {
+              wc.run(x.floats(), y.floats(), g);
+            } else {
+              small.get().run(x.floats(), y.floats(), g);
+            }
+          },
           () -> {
             wc.release();
             small.ifPresent(OffsetGemmConv::release);
           });
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
-    return new Plan(spec, lay, 1, (x, g) -> run32(x, g, gc::run), gc::release);
+    return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.floats(), y.floats(), g), gc::release);
   }
 
   private ConvPlan doublePlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
     ConvLayout lay = ConvLayout.of(spec, 1);
     double[] b = bias == null ? null : bias.doubles().clone();
     OffsetGemmConvD gc = new OffsetGemmConvD(kernels, lay, weight.doubles(), b, threads);
-    return new Plan(
-        spec,
-        lay,
-        1,
-        (x, g) -> {
-          Tensor y = Tensor.zeros(DType.FLOAT64, g.outputShape());
-          gc.run(x.doubles(), y.doubles(), g);
-          return y;
-        },
-        gc::release);
+    return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.doubles(), y.doubles(), g), gc::release);
   }
 
   /** A value built on first use, once, by whichever thread asks first. */
@@ -165,16 +162,6 @@ public final class CpuConvBackend implements ConvBackend {
         use.accept(value);
       }
     }
-  }
-
-  private interface Float32Kernel {
-    void run(float[] x, float[] y, ConvGeometry g);
-  }
-
-  private static Tensor run32(Tensor x, ConvGeometry g, Float32Kernel k) {
-    Tensor y = Tensor.zeros(DType.FLOAT32, g.outputShape());
-    k.run(x.floats(), y.floats(), g);
-    return y;
   }
 
   private ConvPlan complexPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
@@ -224,10 +211,11 @@ public final class CpuConvBackend implements ConvBackend {
       }
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, rw, rb, threads);
-    return new Plan(spec, lay, 2, (x, g) -> runComplex(gc, x, g, icg, ocg), gc::release);
+    return new Plan(spec, lay, 2, (x, g, y) -> runComplex(gc, x, g, y, icg, ocg), gc::release);
   }
 
-  private static Tensor runComplex(OffsetGemmConv gc, Tensor x, ConvGeometry g, int icg, int ocg) {
+  private static void runComplex(
+      OffsetGemmConv gc, Tensor x, ConvGeometry g, Tensor y, int icg, int ocg) {
     int grp = g.groups();
     int inPlane = g.inH() * g.inW();
     int outPlane = g.outH() * g.outW();
@@ -270,7 +258,6 @@ public final class CpuConvBackend implements ConvBackend {
             g.paddingMode());
     float[] yr = new float[(int) Tensor.numel(g.outputShape()) * 2];
     gc.run(xr, yr, rg);
-    Tensor y = Tensor.zeros(DType.COMPLEX64, g.outputShape());
     float[] yc = y.floats();
     for (int n = 0; n < g.n(); n++) {
       for (int c = 0; c < g.outC(); c++) {
@@ -285,11 +272,11 @@ public final class CpuConvBackend implements ConvBackend {
         }
       }
     }
-    return y;
   }
 
+  /** Runs a checked batch into an output whose every element it overwrites. */
   private interface Runner {
-    Tensor run(Tensor x, ConvGeometry g);
+    void run(Tensor x, ConvGeometry g, Tensor y);
   }
 
   private final class Plan implements ConvPlan {
@@ -319,9 +306,16 @@ public final class CpuConvBackend implements ConvBackend {
 
     @Override
     public Tensor run(Tensor input, ConvGeometry geometry) {
+      return runInto(input, geometry, Tensor.zeros(spec.dtype(), geometry.outputShape()));
+    }
+
+    @Override
+    public Tensor runInto(Tensor input, ConvGeometry geometry, Tensor output) {
       lay.check(geometry, channelFactor);
       check("input", input, spec.dtype(), geometry.inputShape());
-      return runner.run(input, geometry);
+      ConvPlan.checkOutput(spec, geometry, output);
+      runner.run(input, geometry, output);
+      return output;
     }
 
     /** Frees pooled buffers; a closed plan still runs (its buffers regrow). Idempotent. */

@@ -85,8 +85,14 @@ public final class Activation implements Layer {
 
   @Override
   public Tensor forward(Tensor x) {
+    return forward(x, null);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Workspace ws) {
     checkDtype(x.dtype());
-    Tensor y = Tensor.zeros(x.dtype(), x.shape());
+    Tensor y =
+        ws == null ? Tensor.zeros(x.dtype(), x.shape()) : ws.output(this, x.dtype(), x.shape());
     if (x.dtype() == DType.FLOAT64) {
       double[] in = x.doubles();
       double[] out = y.doubles();

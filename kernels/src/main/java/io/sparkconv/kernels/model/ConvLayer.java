@@ -45,6 +45,11 @@ public final class ConvLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor input) {
+    return forward(input, null);
+  }
+
+  @Override
+  public Tensor forward(Tensor input, Workspace ws) {
     if (input.dtype() != spec.dtype()) {
       throw new IllegalArgumentException(
           "layer '"
@@ -62,7 +67,10 @@ public final class ConvLayer implements Layer {
       x = Pad.apply(x, g);
       g = g.prePadded();
     }
-    Tensor y = plan.run(x, g);
+    Tensor y =
+        ws == null
+            ? plan.run(x, g)
+            : plan.runInto(x, g, ws.output(this, spec.dtype(), g.outputShape()));
     return unbatched ? y.reshape(g.outC(), g.outH(), g.outW()) : y;
   }
 

@@ -14,6 +14,14 @@ public interface Layer extends AutoCloseable {
   Tensor forward(Tensor input);
 
   /**
+   * As {@link #forward(Tensor)}, writing the result into a tensor kept by {@code ws} (see {@link
+   * Workspace}) where the layer can; the result may belong to the workspace.
+   */
+  default Tensor forward(Tensor input, Workspace ws) {
+    return forward(input);
+  }
+
+  /**
    * The output shape for an input shape, validating as {@link #forward} would, without computing.
    */
   int[] outputShape(int[] inputShape);

@@ -55,6 +55,20 @@ public final class SequentialModel implements AutoCloseable {
   }
 
   /**
+   * As {@link #forward(Tensor)}, with the layers' outputs kept in {@code ws} from one call to the
+   * next (the hot path of a stream of batches): the returned tensor belongs to the workspace and is
+   * valid until the next call with it. Each thread uses its own workspace.
+   */
+  public Tensor forward(Tensor input, Workspace ws) {
+    outputShape(input.shape());
+    Tensor x = input;
+    for (Layer l : layers) {
+      x = l.forward(x, ws);
+    }
+    return x;
+  }
+
+  /**
    * The output shape for an input shape, checking every layer first.
    *
    * @throws IllegalArgumentException prefixed with the failing layer's name and module

@@ -1,6 +1,7 @@
 package io.sparkconv.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -431,6 +432,24 @@ class CpuConvBackendTest {
       assertEquals(backend.name(), plan.backendName());
       want = ref.run(x, g);
       got = plan.run(x, g);
+      // A reused output: whatever it held before (NaN here) must be overwritten everywhere.
+      Tensor reused = Tensor.zeros(dt, g.outputShape());
+      if (dt == DType.FLOAT64) {
+        Arrays.fill(reused.doubles(), Double.NaN);
+      } else {
+        Arrays.fill(reused.floats(), Float.NaN);
+      }
+      assertSame(reused, plan.runInto(x, g, reused));
+      for (int i = 0; i < got.scalarCount(); i++) {
+        if (Double.doubleToRawLongBits(got.getScalar(i))
+            != Double.doubleToRawLongBits(reused.getScalar(i))) {
+          fail(
+              String.format(
+                  "%s %s threads=%d: runInto into a NaN-filled output differs from run at scalar"
+                      + " %d: %s vs %s%nspec %s%ngeometry %s",
+                  backend.name(), dt, threads, i, reused.getScalar(i), got.getScalar(i), spec, g));
+        }
+      }
     }
     assertEquals(Arrays.toString(want.shape()), Arrays.toString(got.shape()));
     double max = 1;
