@@ -108,8 +108,9 @@ public final class CpuConvBackend implements ConvBackend {
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
-      // Small outputs (deep layers at 7×7) fill too few lanes of Winograd's tiles: those run on
-      // the implicit GEMM, packed the first time one shows up (from a copy: the caller may reuse
+      // Runs with few output tiles (one small image) cannot share Winograd's transformed weights
+      // across enough panels: those run on the implicit GEMM, packed the first time one shows up
+      // (from a copy: the caller may reuse
       // the weight tensor after planning).
       float[] w = weight.floats().clone();
       Lazy<OffsetGemmConv> small =

@@ -34,6 +34,19 @@ final class WinogradConv {
   private static final int PANELS_PER_JOB = 4;
   private static final int KC = 128;
 
+  /**
+   * Packs tiles across the batch (panels of valid tiles only, image after image) when fewer than
+   * this fraction of a grid panel's lanes are tiles ({@code -Dsparkconv.cpu.winogradPackBelow=0}
+   * never packs). A 7×7 output has 4×4 tiles on a 4×6 grid, 16 of a panel's 32 lanes; packed, 8
+   * images of it ran at 208 instead of 142 GFLOP/s. At 14×14 and more (three quarters of the lanes
+   * and up) the gather costs more than the idle lanes (311 vs 295 GFLOP/s at 14×14).
+   */
+  static final double PACK_BELOW =
+      Double.parseDouble(System.getProperty("sparkconv.cpu.winogradPackBelow", "0.6"));
+
+  /** Tiles of a run from which Winograd pays (see {@link #pays}). */
+  static final int MIN_TILES = 128;
+
   private final CpuKernels kern;
   private final int mr;
   private final int nr;
@@ -73,13 +86,15 @@ final class WinogradConv {
   }
 
   /**
-   * Whether a run's outputs are large enough for Winograd: from 12×12 up it beats the implicit GEMM
-   * here (3×3, 256 channels: 115 vs 100 GFLOP/s at 12×12, 153 vs 102 at 14×14), below it loses (82
-   * vs 99 at 10×10, 70 vs 89 at 7×7): a tile row of a small image fills few lanes of a
-   * register-tile panel, and every panel streams all transformed weights.
+   * Whether a run has enough 2×2 tiles for Winograd: from four register-tile panels (128 tiles) of
+   * the batch up it beats the implicit GEMM here, packed across images when they are small (3×3,
+   * 256 channels, 2 threads, GFLOP/s Winograd vs GEMM: 8 images of 7×7 208 vs 177, of 10×10 266 vs
+   * 195, of 12×12 318 vs 242; one 28×28 image 262 vs 172); with fewer tiles it loses (one 12×12
+   * image 116 vs 166, two 7×7 102 vs 129): every panel streams all transformed weights, and a small
+   * batch has too few panels to share them.
    */
   static boolean pays(ConvGeometry g) {
-    return g.outH() >= 12 && g.outW() >= 12;
+    return (long) g.n() * Ints.ceilDiv(g.outH(), 2) * Ints.ceilDiv(g.outW(), 2) >= MIN_TILES;
   }
 
   WinogradConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
@@ -243,6 +258,7 @@ final class WinogradConv {
       int[][] offs = new int[phases.length][elems];
       int[] chunks = new int[phases.length];
       int perImage = 0;
+      boolean packed = packs(g, src);
       for (int i = 0; i < phases.length; i++) {
         Phase ph = phases[i];
         for (int r = 0; r < patch; r++) {
@@ -254,11 +270,14 @@ final class WinogradConv {
           }
         }
         int tH = Ints.ceilDiv(gridRows(ph, g), 2);
-        int tiles = gridCols(ph, g) == 0 ? 0 : tH * src.pw;
-        chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), PANELS_PER_JOB);
+        int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+        int tiles = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
+        chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), panelsPerJob(packed));
         perImage += chunks[i];
       }
-      int base = n * lay.groups() * perImage;
+      // Packed: one run of panels covers the whole batch (perImage counts the batch's chunks).
+      int imgs = packed ? 1 : n;
+      int base = imgs * lay.groups() * perImage;
       int mBlocks = mPad / mr;
       // Few tiles (batch 1, small images): also split the output channels between jobs.
       int mSplit =
@@ -278,7 +297,9 @@ final class WinogradConv {
             int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
             for (int i = 0; i < phases.length; i++) {
               if (rest < chunks[i]) {
-                job(source, offs[i], y, g, src, phases[i], ig % n, ig / n, rest, mb0, mb1, sc);
+                job(
+                    source, offs[i], y, g, src, phases[i], packed, ig % imgs, ig / imgs, rest, mb0,
+                    mb1, sc);
                 return;
               }
               rest -= chunks[i];
@@ -326,6 +347,7 @@ final class WinogradConv {
       ConvGeometry g,
       Source src,
       Phase ph,
+      boolean packed,
       int img,
       int grp,
       int chunk,
@@ -340,26 +362,63 @@ final class WinogradConv {
     int qCols = gridCols(ph, g);
     int tH = Ints.ceilDiv(qRows, 2);
     int tW = Ints.ceilDiv(qCols, 2);
-    int grid = tH * src.pw;
+    int perImg = tH * tW;
+    int grid = packed ? g.n() * perImg : tH * src.pw;
     int panels = Ints.ceilDiv(grid, nr);
     float[] v = sc.panel(elems * kc * nr);
-    float[] m = sc.tile(elems * mPad * nr + 4 * nr);
     int outTmp = elems * mPad * nr;
+    int gat = outTmp + 4 * nr;
+    float[] m = sc.tile(gat + (packed ? elems * nr : 0));
+    int imgIn = lay.inC() * 4 * src.stride;
     int sBase = (img * lay.inC() + grp * icg) * 4 * src.stride;
     int ohw = g.outH() * g.outW();
+    int imgOut = lay.outC() * ohw;
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
     int os = lay.transposed() ? 2 : 1;
-    int p1 = Math.min(panels, (chunk + 1) * PANELS_PER_JOB);
-    for (int p = chunk * PANELS_PER_JOB; p < p1; p++) {
+    // Per lane j of a panel: the tile's source offset, its output offset (−1: no tile; both
+    // relative to the run's image, group and channel) and whether its right column and lower row
+    // are outputs (bits 1, 2).
+    int[] lanes = sc.taps(3 * nr);
+    int[] gOff = packed ? gatherOffsets() : null;
+    int ppj = panelsPerJob(packed);
+    int p1 = Math.min(panels, (chunk + 1) * ppj);
+    for (int p = chunk * ppj; p < p1; p++) {
       int col0 = p * nr;
+      for (int j = 0; j < nr; j++) {
+        int t = col0 + j;
+        int im = packed ? t / Math.max(1, perImg) : 0;
+        int rem = packed ? t - im * perImg : t;
+        int ty = packed ? rem / tW : rem / src.pw;
+        int tx = packed ? rem - ty * tW : rem - ty * src.pw;
+        boolean tile = t < grid && tx < tW;
+        int q = 2 * ty;
+        int r = 2 * tx;
+        lanes[j] = tile ? im * imgIn + ty * src.pw + tx : 0;
+        lanes[nr + j] = tile ? im * imgOut + (ph.rh + os * q) * g.outW() + ph.rw + os * r : -1;
+        lanes[2 * nr + j] = (r + 1 < qCols ? 1 : 0) | (q + 1 < qRows ? 2 : 0);
+      }
       for (int k0 = 0; k0 < icg; k0 += kc) {
         int kcl = Math.min(kc, icg - k0);
         for (int ic = 0; ic < kcl; ic++) {
-          int b = sBase + (k0 + ic) * 4 * src.stride + col0;
-          if (f23) {
-            kern.winogradInput(s, b, off, v, ic * nr, kcl * nr);
+          int b = sBase + (k0 + ic) * 4 * src.stride;
+          if (packed) {
+            // Gather each patch element of the panel's tiles into one contiguous row.
+            for (int e = 0; e < elems; e++) {
+              int o = b + off[e];
+              int d = gat + e * nr;
+              for (int j = 0; j < nr; j++) {
+                m[d + j] = s[lanes[j] + o];
+              }
+            }
+            if (f23) {
+              kern.winogradInput(m, gat, gOff, v, ic * nr, kcl * nr);
+            } else {
+              kern.winograd22Input(m, gat, gOff, v, ic * nr, kcl * nr);
+            }
+          } else if (f23) {
+            kern.winogradInput(s, b + col0, off, v, ic * nr, kcl * nr);
           } else {
-            kern.winograd22Input(s, b, off, v, ic * nr, kcl * nr);
+            kern.winograd22Input(s, b + col0, off, v, ic * nr, kcl * nr);
           }
         }
         for (int xi = 0; xi < elems; xi++) {
@@ -392,21 +451,17 @@ final class WinogradConv {
           kern.winograd22Output(m, oc * nr, mPad * nr, bv, m, outTmp);
         }
         int yo = yBase + oc * ohw;
-        for (int j = 0; j < nr && col0 + j < grid; j++) {
-          int ty = (col0 + j) / src.pw;
-          int tx = (col0 + j) - ty * src.pw;
-          if (tx >= tW) {
+        for (int j = 0; j < nr; j++) {
+          if (lanes[nr + j] < 0) {
             continue;
           }
-          int q = 2 * ty;
-          int r = 2 * tx;
-          int d = yo + (ph.rh + os * q) * g.outW() + ph.rw + os * r;
+          int d = yo + lanes[nr + j];
           y[d] = m[outTmp + j];
-          boolean right = r + 1 < qCols;
+          boolean right = (lanes[2 * nr + j] & 1) != 0;
           if (right) {
             y[d + os] = m[outTmp + nr + j];
           }
-          if (q + 1 < qRows) {
+          if ((lanes[2 * nr + j] & 2) != 0) {
             y[d + os * g.outW()] = m[outTmp + 2 * nr + j];
             if (right) {
               y[d + os * g.outW() + os] = m[outTmp + 3 * nr + j];
@@ -415,6 +470,45 @@ final class WinogradConv {
         }
       }
     }
+  }
+
+  /** Whether a run of this geometry packs its tiles across images (for tests). */
+  boolean packs(ConvGeometry g) {
+    return packs(g, source(g));
+  }
+
+  /**
+   * Whether this run packs tiles: fewer than {@link #PACK_BELOW} of the grid panels' lanes would
+   * hold a tile (small images, whose grid rows carry halo columns).
+   */
+  private boolean packs(ConvGeometry g, Source src) {
+    long valid = 0;
+    long computed = 0;
+    for (Phase ph : phases) {
+      int tH = Ints.ceilDiv(gridRows(ph, g), 2);
+      int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+      valid += (long) tH * tW;
+      computed += tW == 0 ? 0 : Ints.roundUp(tH * src.pw, nr);
+    }
+    return valid < PACK_BELOW * computed;
+  }
+
+  /**
+   * Panels per job: packed runs are small batches of small images, few panels in all, so one per
+   * job keeps the output channels whole (a job's input gather and transform serve all of them: 208
+   * instead of 126 GFLOP/s at 8 images of 7×7 against 2 panels per job).
+   */
+  private static int panelsPerJob(boolean packed) {
+    return packed ? 1 : PANELS_PER_JOB;
+  }
+
+  /** Element e of a gathered patch row is at {@code e·NR}. */
+  private int[] gatherOffsets() {
+    int[] o = new int[elems];
+    for (int e = 0; e < elems; e++) {
+      o[e] = e * nr;
+    }
+    return o;
   }
 
   /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,20 +68,23 @@ class CpuConvBackendTest {
     c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
-    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, outputs >= 12x12):
-    // odd sizes, groups; the same layers on smaller outputs run on the implicit GEMM.
-    for (int[] hw : new int[][] {{13, 15}, {9, 11}}) {
+    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, >= 128 2x2 output
+    // tiles per run): odd sizes, groups, tiles on the grid and packed across images (small
+    // outputs); the same layers with fewer tiles run on the implicit GEMM.
+    for (int[] nhw : new int[][] {{3, 13, 15}, {1, 9, 11}, {11, 7, 6}}) {
       c.add(
           new Case(
-              conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, hw[0], hw[1]}));
+              conv(48, 33, 3, 3).padding(Padding.of(1)).build(),
+              new int[] {nhw[0], 48, nhw[1], nhw[2]}));
     }
-    for (int[] hw : new int[][] {{15, 14}, {7, 6}}) {
+    for (int[] nhw : new int[][] {{4, 15, 14}, {2, 7, 6}, {24, 7, 6}}) {
       c.add(
           new Case(
-              conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {2, 96, hw[0], hw[1]}));
+              conv(96, 64, 3, 3).groups(2).bias(false).build(),
+              new int[] {nhw[0], 96, nhw[1], nhw[2]}));
     }
     c.add(
-        new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 14, 40}));
+        new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {2, 48, 14, 40}));
     c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
@@ -223,12 +228,12 @@ class CpuConvBackendTest {
             new int[] {3, 32, 3, 4}));
 
     // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
-    // outputs >= 12x12; below, the implicit GEMM).
-    for (int[] hw : new int[][] {{6, 7}, {5, 7}}) {
+    // >= 128 output tiles; below, the implicit GEMM), on the grid and packed.
+    for (int[] nhw : new int[][] {{4, 6, 7}, {4, 5, 7}, {1, 17, 18}, {9, 3, 4}}) {
       c.add(
           new Case(
               deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-              new int[] {1, 48, hw[0], hw[1]}));
+              new int[] {nhw[0], 48, nhw[1], nhw[2]}));
     }
     c.add(
         new Case(
@@ -237,11 +242,11 @@ class CpuConvBackendTest {
                 .groups(2)
                 .outputPadding(Size2.of(1, 0))
                 .build(),
-            new int[] {1, 96, 5, 6}));
+            new int[] {4, 96, 5, 6}));
     c.add(
         new Case(
             deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
-            new int[] {2, 48, 8, 7}));
+            new int[] {4, 48, 8, 7}));
     c.add(
         new Case(
             deconv(96, 64, 4, 4)
@@ -336,9 +341,34 @@ class CpuConvBackendTest {
     assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
   }
 
+  /** The cases above run Winograd both ways (grid and packed), forward and transposed. */
+  @Test
+  void winogradCasesCoverGridAndPackedTiles() {
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
+      if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
+        int co = lay.outC();
+        WinogradConv wc =
+            new WinogradConv(
+                CpuKernelsProvider.scalar(),
+                lay,
+                new float[c.spec().inChannels() * co / lay.groups() * lay.kH() * lay.kW()],
+                null,
+                1);
+        seen.add(
+            (lay.transposed() ? "transposed " : "forward ") + (wc.packs(g) ? "packed" : "grid"));
+      }
+    }
+    assertEquals(
+        "[forward grid, forward packed, transposed grid, transposed packed]", seen.toString());
+  }
+
   @Test
   void oneWinogradPlanRunsSmallAndLargeOutputs() {
-    // Kernel choice per run: 7x9 outputs on the implicit GEMM, 13x12 on Winograd, same plan.
+    // Kernel choice per run: 2 or 3 images of 7x9 on the implicit GEMM, 13x12 on Winograd
+    // packed, 8 images of 7x9 on Winograd, same plan.
     ConvSpec spec = conv(48, 40, 3, 3).padding(Padding.of(1)).build();
     List<ConvBackend> backends = new ArrayList<>();
     CpuConvBackend.vector().ifPresent(backends::add);
@@ -349,9 +379,11 @@ class CpuConvBackendTest {
     for (ConvBackend backend : backends) {
       try (ConvPlan ref = REF.plan(spec, w, b, 1);
           ConvPlan plan = backend.plan(spec, w, b, 2)) {
-        for (int[] in : new int[][] {{2, 48, 7, 9}, {1, 48, 13, 12}, {3, 48, 7, 9}}) {
+        for (int[] in :
+            new int[][] {{2, 48, 7, 9}, {4, 48, 13, 12}, {3, 48, 7, 9}, {8, 48, 7, 9}}) {
           Tensor x = fill(DType.FLOAT32, in, rnd, true);
           ConvGeometry g = ConvShapes.geometry(spec, in);
+          assertEquals(in[0] >= 4, WinogradConv.pays(g), Arrays.toString(in));
           assertEquals(
               Arrays.toString(ref.run(x, g).floats()),
               Arrays.toString(plan.run(x, g).floats()),
