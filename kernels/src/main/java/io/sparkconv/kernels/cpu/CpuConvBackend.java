@@ -110,8 +110,7 @@ public final class CpuConvBackend implements ConvBackend {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
       // Runs with few output tiles (one small image) cannot share Winograd's transformed weights
       // across enough panels: those run on the implicit GEMM, packed the first time one shows up
-      // (from a copy: the caller may reuse
-      // the weight tensor after planning).
+      // (from a copy: the caller may reuse the weight tensor after planning).
       float[] w = weight.floats().clone();
       Lazy<OffsetGemmConv> small =
           new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));

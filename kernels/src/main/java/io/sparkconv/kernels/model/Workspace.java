@@ -32,13 +32,4 @@ public final class Workspace {
     }
     return t;
   }
-
-  /** Bytes held, for logs. */
-  public long bytes() {
-    long b = 0;
-    for (Tensor t : slots.values()) {
-      b += t.numel() * t.dtype().byteSize();
-    }
-    return b;
-  }
 }
