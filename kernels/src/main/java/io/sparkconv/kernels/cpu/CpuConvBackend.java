@@ -8,6 +8,7 @@ import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -211,16 +212,52 @@ public final class CpuConvBackend implements ConvBackend {
       }
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, rw, rb, threads);
-    return new Plan(spec, lay, 2, (x, g, y) -> runComplex(gc, x, g, y, icg, ocg), gc::release);
+    // The real-form input and output of each run, pooled: a run allocates nothing once warm.
+    ConcurrentLinkedQueue<float[]> pool = new ConcurrentLinkedQueue<>();
+    return new Plan(
+        spec,
+        lay,
+        2,
+        (x, g, y) -> {
+          float[] xr = borrow(pool, x.scalarCount());
+          float[] yr = borrow(pool, y.scalarCount());
+          try {
+            runComplex(gc, x, g, y, xr, yr, icg, ocg);
+          } finally {
+            pool.add(xr);
+            pool.add(yr);
+          }
+        },
+        () -> {
+          gc.release();
+          pool.clear();
+        });
   }
 
+  /** A pooled array of at least {@code size} floats (a new one when none is large enough). */
+  private static float[] borrow(ConcurrentLinkedQueue<float[]> pool, int size) {
+    for (float[] a : pool) {
+      if (a.length >= size && pool.remove(a)) {
+        return a;
+      }
+    }
+    return new float[size];
+  }
+
+  /** {@code xr}, {@code yr}: scratch for the real forms, at least as long as x and y. */
   private static void runComplex(
-      OffsetGemmConv gc, Tensor x, ConvGeometry g, Tensor y, int icg, int ocg) {
+      OffsetGemmConv gc,
+      Tensor x,
+      ConvGeometry g,
+      Tensor y,
+      float[] xr,
+      float[] yr,
+      int icg,
+      int ocg) {
     int grp = g.groups();
     int inPlane = g.inH() * g.inW();
     int outPlane = g.outH() * g.outW();
     float[] xc = x.floats();
-    float[] xr = new float[xc.length];
     for (int n = 0; n < g.n(); n++) {
       for (int c = 0; c < g.inC(); c++) {
         int gi = c / icg;
@@ -256,7 +293,6 @@ public final class CpuConvBackend implements ConvBackend {
             g.padRight(),
             grp,
             g.paddingMode());
-    float[] yr = new float[(int) Tensor.numel(g.outputShape()) * 2];
     gc.run(xr, yr, rg);
     float[] yc = y.floats();
     for (int n = 0; n < g.n(); n++) {
