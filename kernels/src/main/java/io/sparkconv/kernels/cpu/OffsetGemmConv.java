@@ -53,6 +53,15 @@ final class OffsetGemmConv {
   static final double PACK_BELOW =
       Double.parseDouble(System.getProperty("sparkconv.cpu.packBelow", "0.9"));
 
+  /**
+   * The same for a 1×1 layer read in place, whose grid wastes only each image's last partial panel:
+   * packing costs a gather it would not otherwise pay, so only much waste justifies it (2048→512 at
+   * 7×7, 49 outputs in 64 lanes per image: 153 → 193 GFLOP/s at 2 threads; 1024→256 at 14×14, 196
+   * in 224: 173 → 154, left unpacked).
+   */
+  static final double PACK_BELOW_DIRECT =
+      Double.parseDouble(System.getProperty("sparkconv.cpu.packBelowDirect", "0.8"));
+
   /** Output channels per group from which packing pays (its copy is shared by M/MR tiles). */
   private static final int PACK_MIN_ROWS = 32;
 
@@ -261,6 +270,12 @@ final class OffsetGemmConv {
   }
 
   /** Halo and sub-plane sizes so that every valid output reads inside the source. */
+  /** How a run of this geometry reads its input, e.g. {@code "direct packed"} (for tests). */
+  String inputPath(ConvGeometry g) {
+    Source src = source(g);
+    return (src.direct ? "direct" : "copied") + (src.packed ? " packed" : " grid");
+  }
+
   private Source source(ConvGeometry g) {
     int padT = lay.transposed() ? 0 : g.padTop();
     int padL = lay.transposed() ? 0 : g.padLeft();
@@ -323,7 +338,8 @@ final class OffsetGemmConv {
       }
     }
     boolean packed =
-        !direct && lay.outCPerGroup() >= PACK_MIN_ROWS && valid < PACK_BELOW * computed;
+        lay.outCPerGroup() >= PACK_MIN_ROWS
+            && valid < (direct ? PACK_BELOW_DIRECT : PACK_BELOW) * computed;
     return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed);
   }
 

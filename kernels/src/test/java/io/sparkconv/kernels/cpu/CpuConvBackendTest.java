@@ -66,6 +66,10 @@ class CpuConvBackendTest {
     c.add(new Case(conv(300, 9, 1, 1).bias(false).build(), new int[] {1, 300, 4, 5})); // K > KC
     // Weight block beyond OffsetGemmConv.ROWS_OUTER_BYTES: row blocks outside the panels.
     c.add(new Case(conv(520, 264, 1, 1).build(), new int[] {1, 520, 3, 45}));
+    // 1×1 read in place, small images: packed panels of valid outputs across images (49 of 64
+    // lanes per image), with groups.
+    c.add(new Case(conv(40, 36, 1, 1).build(), new int[] {3, 40, 7, 7}));
+    c.add(new Case(conv(64, 64, 1, 1).groups(2).bias(false).build(), new int[] {2, 64, 5, 5}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
     // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, >= 128 2x2 output
@@ -339,6 +343,23 @@ class CpuConvBackendTest {
         CpuKernelsProvider.vectorAvailable(),
         "Vector API unavailable: " + CpuKernelsProvider.vectorUnavailableReason().orElse(""));
     assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
+  }
+
+  /** The cases above read the input all four ways the implicit GEMM has. */
+  @Test
+  void gemmCasesCoverEveryInputPath() {
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      if (DepthwiseConv.applies(lay)) {
+        continue;
+      }
+      int w = c.spec().inChannels() * lay.outC() / lay.groups() * lay.kH() * lay.kW();
+      OffsetGemmConv gc =
+          new OffsetGemmConv(CpuKernelsProvider.scalar(), lay, new float[w], null, 1);
+      seen.add(gc.inputPath(ConvShapes.geometry(c.spec(), c.input())));
+    }
+    assertEquals("[copied grid, copied packed, direct grid, direct packed]", seen.toString());
   }
 
   /** The cases above run Winograd both ways (grid and packed), forward and transposed. */
