@@ -3,7 +3,7 @@ package io.sparkconv.udf;
 import io.sparkconv.kernels.backend.Device;
 import io.sparkconv.kernels.model.SequentialModel;
 import io.sparkconv.kernels.model.Workspace;
-import io.sparkconv.kernels.tensor.Tensor;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataType;
@@ -31,8 +31,9 @@ public final class ModelUdf implements UDF1<Object, Row> {
   private transient volatile Cached cached;
   // This JVM's shared model (ExecutorModels), looked up once per UDF instance, not per row.
   private transient volatile SequentialModel built;
-  // Per calling thread: layer outputs reused from row to row (no 12.8 MB zeroed per feature map).
-  private transient volatile ThreadLocal<Workspace> workspaces;
+  // Layer outputs reused from row to row (no 12.8 MB zeroed per feature map): one workspace per
+  // concurrent call, pooled here (not in a ThreadLocal: executor threads outlive this instance).
+  private transient volatile ConcurrentLinkedQueue<Workspace> workspaces;
 
   private record Cached(DataType type, TensorInput input) {}
 
@@ -73,12 +74,21 @@ public final class ModelUdf implements UDF1<Object, Row> {
       m = ExecutorModels.get(model.key(), model.handle(), device, threads);
       built = m;
     }
-    if (workspaces == null) {
-      workspaces = ThreadLocal.withInitial(Workspace::new);
+    ConcurrentLinkedQueue<Workspace> pool = workspaces;
+    if (pool == null) {
+      pool = new ConcurrentLinkedQueue<>();
+      workspaces = pool;
     }
-    // The output is copied into the row's bytes before the next call reuses it.
-    Tensor out = m.forward(p.input(), workspaces.get());
-    return TensorColumns.toRow(out);
+    Workspace ws = pool.poll();
+    if (ws == null) {
+      ws = new Workspace();
+    }
+    try {
+      // The output is copied into the row's bytes before the workspace is used again.
+      return TensorColumns.toRow(m.forward(p.input(), ws));
+    } finally {
+      pool.offer(ws);
+    }
   }
 
   /**
