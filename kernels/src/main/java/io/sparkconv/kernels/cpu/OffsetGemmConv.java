@@ -269,13 +269,13 @@ final class OffsetGemmConv {
     return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outW() - ph.rw), lay.sW()) : g.outW();
   }
 
-  /** Halo and sub-plane sizes so that every valid output reads inside the source. */
   /** How a run of this geometry reads its input, e.g. {@code "direct packed"} (for tests). */
   String inputPath(ConvGeometry g) {
     Source src = source(g);
     return (src.direct ? "direct" : "copied") + (src.packed ? " packed" : " grid");
   }
 
+  /** Halo and sub-plane sizes so that every valid output reads inside the source. */
   private Source source(ConvGeometry g) {
     int padT = lay.transposed() ? 0 : g.padTop();
     int padL = lay.transposed() ? 0 : g.padLeft();
