@@ -23,6 +23,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -280,6 +283,26 @@ class CommandsTest {
     assertTrue(r.peakLiveHeapMb() <= r.peakHeapMb(), r.json());
     assertTrue(r.json().startsWith("{\"images\": 10, \"shape\": \"3x6x6 -> 4\""), r.json());
     assertEquals(10, spark.read().parquet(tmp.resolve("bench/bench-output").toString()).count());
+  }
+
+  @Test
+  void benchJobRemovesItsTemporaryFolder() throws Exception {
+    Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+    java.util.function.Supplier<Set<Path>> folders =
+        () -> {
+          try (Stream<Path> s = Files.list(tmpRoot)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("sparkconv-bench"))
+                .collect(Collectors.toSet());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    Set<Path> before = folders.get();
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new io.sparkconv.job.cli.JobBenchCommand());
+    cl.setOut(new PrintWriter(out));
+    assertEquals(0, cl.execute("--images", "4", "--size", "6", "--out-channels", "2"));
+    assertEquals(before, folders.get(), "the temp folder of a run without --work is removed");
   }
 
   @Test
