@@ -107,6 +107,29 @@ public final class CpuConvBackend implements ConvBackend {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
       return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
     }
+    if (DilatedWinograd.applies(lay) && !NO_WINOGRAD) {
+      DilatedWinograd dil = new DilatedWinograd(kernels, lay, weight.floats(), b, threads);
+      // Runs whose phases do not come out equal (sides not multiples of the dilation, other
+      // padding) or are too small run on the implicit GEMM, built on first use.
+      float[] w = weight.floats().clone();
+      Lazy<OffsetGemmConv> other =
+          new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
+      return new Plan(
+          spec,
+          lay,
+          1,
+          (x, g, y) -> {
+            if (dil.fits(g)) {
+              dil.run(x.floats(), y.floats(), g);
+            } else {
+              other.get().run(x.floats(), y.floats(), g);
+            }
+          },
+          () -> {
+            dil.release();
+            other.ifPresent(OffsetGemmConv::release);
+          });
+    }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
       // Runs with few output tiles (one small image) cannot share Winograd's transformed weights

@@ -89,6 +89,24 @@ class CpuConvBackendTest {
     }
     c.add(
         new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {2, 48, 14, 40}));
+    // Dilated 3x3 as d^2 undilated Winograd phases (sides multiples of d, padding a multiple of d
+    // on all sides, enough tiles); the same layers otherwise on the implicit GEMM.
+    ConvSpec dil2 = conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(2)).build();
+    c.add(new Case(dil2, new int[] {4, 48, 14, 12}));
+    c.add(new Case(dil2, new int[] {2, 48, 13, 12}));
+    c.add(
+        new Case(
+            conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(4)).build(),
+            new int[] {4, 48, 10, 10}));
+    c.add(
+        new Case(
+            conv(96, 64, 3, 3)
+                .groups(2)
+                .dilation(Size2.of(3))
+                .padding(Padding.of(3))
+                .bias(false)
+                .build(),
+            new int[] {4, 96, 12, 9}));
     c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
@@ -360,6 +378,22 @@ class CpuConvBackendTest {
       seen.add(gc.inputPath(ConvShapes.geometry(c.spec(), c.input())));
     }
     assertEquals("[copied grid, copied packed, direct grid, direct packed]", seen.toString());
+  }
+
+  /** The cases above run dilated layers both as Winograd phases and on the implicit GEMM. */
+  @Test
+  void dilatedCasesCoverPhasesAndFallback() {
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      if (DilatedWinograd.applies(lay)) {
+        int w = c.spec().inChannels() * lay.outC() / lay.groups() * 9;
+        DilatedWinograd dw =
+            new DilatedWinograd(CpuKernelsProvider.scalar(), lay, new float[w], null, 1);
+        seen.add(dw.fits(ConvShapes.geometry(c.spec(), c.input())) ? "phases" : "gemm");
+      }
+    }
+    assertEquals("[gemm, phases]", seen.toString());
   }
 
   /** The cases above run Winograd both ways (grid and packed), forward and transposed. */
