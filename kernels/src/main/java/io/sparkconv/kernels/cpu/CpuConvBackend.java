@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -108,54 +109,57 @@ public final class CpuConvBackend implements ConvBackend {
       return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
     }
     if (DilatedWinograd.applies(lay) && !NO_WINOGRAD) {
-      DilatedWinograd dil = new DilatedWinograd(kernels, lay, weight.floats(), b, threads);
       // Runs whose phases do not come out equal (sides not multiples of the dilation, other
-      // padding) or are too small run on the implicit GEMM, built on first use.
-      float[] w = weight.floats().clone();
-      Lazy<OffsetGemmConv> other =
-          new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
-      return new Plan(
-          spec,
-          lay,
-          1,
-          (x, g, y) -> {
-            if (dil.fits(g)) {
-              dil.run(x.floats(), y.floats(), g);
-            } else {
-              other.get().run(x.floats(), y.floats(), g);
-            }
-          },
-          () -> {
-            dil.release();
-            other.ifPresent(OffsetGemmConv::release);
-          });
+      // padding) or are too small run on the implicit GEMM.
+      DilatedWinograd dil = new DilatedWinograd(kernels, lay, weight.floats(), b, threads);
+      return fastOrGemm(spec, lay, weight, b, threads, dil::fits, dil::run, dil::release);
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
-      WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
       // Runs with few output tiles (one small image) cannot share Winograd's transformed weights
-      // across enough panels: those run on the implicit GEMM, packed the first time one shows up
-      // (from a copy: the caller may reuse the weight tensor after planning).
-      float[] w = weight.floats().clone();
-      Lazy<OffsetGemmConv> small =
-          new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
-      return new Plan(
-          spec,
-          lay,
-          1,
-          (x, g, y) -> {
-            if (WinogradConv.pays(g)) {
-              wc.run(x.floats(), y.floats(), g);
-            } else {
-              small.get().run(x.floats(), y.floats(), g);
-            }
-          },
-          () -> {
-            wc.release();
-            small.ifPresent(OffsetGemmConv::release);
-          });
+      // across enough panels: those run on the implicit GEMM.
+      WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
+      return fastOrGemm(spec, lay, weight, b, threads, WinogradConv::pays, wc::run, wc::release);
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.floats(), y.floats(), g), gc::release);
+  }
+
+  /** A float32 kernel over whole arrays: every element of {@code y} is written. */
+  private interface Float32Kernel {
+    void run(float[] x, float[] y, ConvGeometry g);
+  }
+
+  /**
+   * A plan running {@code fast} where {@code fits} holds for a run, else the implicit GEMM, packed
+   * the first time such a run shows up (from a copy of the weights: the caller may reuse the weight
+   * tensor after planning).
+   */
+  private Plan fastOrGemm(
+      ConvSpec spec,
+      ConvLayout lay,
+      Tensor weight,
+      float[] b,
+      int threads,
+      Predicate<ConvGeometry> fits,
+      Float32Kernel fast,
+      Runnable releaseFast) {
+    float[] w = weight.floats().clone();
+    Lazy<OffsetGemmConv> gemm = new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
+    return new Plan(
+        spec,
+        lay,
+        1,
+        (x, g, y) -> {
+          if (fits.test(g)) {
+            fast.run(x.floats(), y.floats(), g);
+          } else {
+            gemm.get().run(x.floats(), y.floats(), g);
+          }
+        },
+        () -> {
+          releaseFast.run();
+          gemm.ifPresent(OffsetGemmConv::release);
+        });
   }
 
   private ConvPlan doublePlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
