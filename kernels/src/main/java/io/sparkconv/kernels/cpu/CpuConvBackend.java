@@ -246,8 +246,8 @@ public final class CpuConvBackend implements ConvBackend {
         lay,
         2,
         (x, g, y) -> {
-          float[] xr = borrow(pool, x.scalarCount());
-          float[] yr = borrow(pool, y.scalarCount());
+          float[] xr = Pools.borrow(pool, x.scalarCount());
+          float[] yr = Pools.borrow(pool, y.scalarCount());
           try {
             runComplex(gc, x, g, y, xr, yr, icg, ocg);
           } finally {
@@ -259,16 +259,6 @@ public final class CpuConvBackend implements ConvBackend {
           gc.release();
           pool.clear();
         });
-  }
-
-  /** A pooled array of at least {@code size} floats (a new one when none is large enough). */
-  private static float[] borrow(ConcurrentLinkedQueue<float[]> pool, int size) {
-    for (float[] a : pool) {
-      if (a.length >= size && pool.remove(a)) {
-        return a;
-      }
-    }
-    return new float[size];
   }
 
   /** {@code xr}, {@code yr}: scratch for the real forms, at least as long as x and y. */

@@ -105,8 +105,8 @@ final class DilatedWinograd {
     int ow = pg.outW();
     int inPlanes = g.n() * g.inC();
     int outPlanes = g.n() * g.outC();
-    float[] xp = borrow(inPlanes * dd * ph * pw);
-    float[] yp = borrow(outPlanes * dd * oh * ow);
+    float[] xp = Pools.borrow(buffers, inPlanes * dd * ph * pw);
+    float[] yp = Pools.borrow(buffers, outPlanes * dd * oh * ow);
     try {
       // Phase image (n·d² + a·d + b) holds channel c's rows a, a+d, ... and columns b, b+d, ...
       Parallel.run(
@@ -154,15 +154,6 @@ final class DilatedWinograd {
       buffers.add(xp);
       buffers.add(yp);
     }
-  }
-
-  private float[] borrow(int size) {
-    for (float[] a : buffers) {
-      if (a.length >= size && buffers.remove(a)) {
-        return a;
-      }
-    }
-    return new float[size];
   }
 
   /** Drops the pooled buffers (the plan stays usable; they regrow). */
