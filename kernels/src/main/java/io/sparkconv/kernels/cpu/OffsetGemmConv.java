@@ -542,6 +542,22 @@ final class OffsetGemmConv {
               if (!used[a * 2] && !used[a * 2 + 1]) {
                 continue;
               }
+              if (used[a * 2] != used[a * 2 + 1]) {
+                // One column phase read (a 1×1 stride-2 layer): copy only that one (down1x1s2
+                // 67 → 77 GFLOP/s at one thread, 138 → 141 at two).
+                int bb = used[a * 2] ? 0 : 1;
+                int out1 = ((pl * uH + a) * 2 + bb) * subPlane;
+                for (int i = 0; i < src.ph; i++) {
+                  int row = i * uH + a - src.top;
+                  int d = out1 + i * src.pw;
+                  if (row < 0 || row >= ih) {
+                    Arrays.fill(s, d, d + src.pw, 0f);
+                  } else {
+                    copyStridedRow(x, in + row * iw, iw, 2, bb - src.left, s, d, src.pw);
+                  }
+                }
+                continue;
+              }
               int out = (pl * uH + a) * 2 * subPlane;
               for (int i = 0; i < src.ph; i++) {
                 int row = i * uH + a - src.top;
