@@ -132,9 +132,8 @@ final class BatchingIterator implements Iterator<InternalRow> {
       buffer = new byte[bytes];
     }
     TensorColumns.copyBytes(batchOut, i * scalars, scalars, buffer);
-    Object[] values = passed;
-    values[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
-    return new GenericInternalRow(values);
+    passed[keep.length] = new GenericInternalRow(new Object[] {batchDtype, batchShape, buffer});
+    return new GenericInternalRow(passed);
   }
 
   private void runOneBatch() {

@@ -164,14 +164,6 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * A session for the command line: {@code master} when given, else spark-submit's {@code
-   * spark.master}, else {@code local[*]}; Spark's console progress bar on. For a cluster master
-   * outside spark-submit, the executors also need our classes and the Vector API module: unless
-   * already configured, {@code spark.jars} is set to the application jar built next to this one
-   * ({@code sparkconv-job-<version>-spark.jar}) and {@code spark.executor.extraJavaOptions} to
-   * {@code --add-modules=jdk.incubator.vector}.
-   */
-  /**
    * Hadoop's local file system writes a CRC for every 512 bytes by default, and hands the file 4.6
    * KB at a time: 2,800 system calls per 12.8 MB feature map. With 64 KB checksum chunks, writing
    * the output Parquet to {@code file:} paths takes a third less time (measured with 12.8 MB rows);
@@ -180,6 +172,14 @@ public final class RunCommand implements Callable<Integer> {
    */
   static final String LOCAL_FS_CHECKSUM_CHUNK = "spark.hadoop.file.bytes-per-checksum";
 
+  /**
+   * A session for the command line: {@code master} when given, else spark-submit's {@code
+   * spark.master}, else {@code local[*]}; Spark's console progress bar on. For a cluster master
+   * outside spark-submit, the executors also need our classes and the Vector API module: unless
+   * already configured, {@code spark.jars} is set to the application jar built next to this one
+   * ({@code sparkconv-job-<version>-spark.jar}) and {@code spark.executor.extraJavaOptions} to
+   * {@code --add-modules=jdk.incubator.vector}.
+   */
   public static SparkSession session(String appName, String master) {
     String m = master != null ? master : System.getProperty("spark.master", "local[*]");
     SparkSession.Builder b =

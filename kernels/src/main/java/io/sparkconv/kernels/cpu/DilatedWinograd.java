@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * undilated Winograd's, within the same few float32 ulps of the direct sums.
  */
 final class DilatedWinograd {
-  private final ConvLayout lay;
   private final WinogradConv winograd;
   private final int d;
   private final int threads;
@@ -45,7 +44,6 @@ final class DilatedWinograd {
     if (!applies(lay)) {
       throw new IllegalArgumentException("not a dilated 3×3 Winograd layer: " + lay);
     }
-    this.lay = lay;
     this.d = lay.dH();
     this.threads = Math.max(1, threads);
     this.winograd = new WinogradConv(kern, undilated(lay), weight, bias, threads);
@@ -121,10 +119,8 @@ final class DilatedWinograd {
               for (int b = 0; b < d; b++) {
                 int dst = (((n * dd + a * d + b) * g.inC()) + c) * ph * pw;
                 for (int i = 0; i < ph; i++) {
-                  int row = src + (a + d * i) * g.inW() + b;
-                  for (int j = 0; j < pw; j++) {
-                    xp[dst + i * pw + j] = x[row + d * j];
-                  }
+                  OffsetGemmConv.copyStridedRow(
+                      x, src + (a + d * i) * g.inW(), g.inW(), d, b, xp, dst + i * pw, pw);
                 }
               }
             }

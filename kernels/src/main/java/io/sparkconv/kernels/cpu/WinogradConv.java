@@ -59,6 +59,9 @@ final class WinogradConv {
   private final int patch;
   private final Phase[] phases;
 
+  /** Element e of a gathered patch row (packed tiles) is at {@code e·NR}. */
+  private final int[] gatherOffs;
+
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
 
@@ -111,6 +114,10 @@ final class WinogradConv {
     this.f23 = !lay.transposed();
     this.elems = f23 ? 16 : 9;
     this.patch = f23 ? 4 : 3;
+    this.gatherOffs = new int[elems];
+    for (int e = 0; e < elems; e++) {
+      gatherOffs[e] = e * nr;
+    }
     if (f23) {
       phases =
           new Phase[] {
@@ -379,7 +386,6 @@ final class WinogradConv {
     // relative to the run's image, group and channel) and whether its right column and lower row
     // are outputs (bits 1, 2).
     int[] lanes = sc.taps(3 * nr);
-    int[] gOff = packed ? gatherOffsets() : null;
     int ppj = panelsPerJob(packed);
     int p1 = Math.min(panels, (chunk + 1) * ppj);
     for (int p = chunk * ppj; p < p1; p++) {
@@ -411,9 +417,9 @@ final class WinogradConv {
               }
             }
             if (f23) {
-              kern.winogradInput(m, gat, gOff, v, ic * nr, kcl * nr);
+              kern.winogradInput(m, gat, gatherOffs, v, ic * nr, kcl * nr);
             } else {
-              kern.winograd22Input(m, gat, gOff, v, ic * nr, kcl * nr);
+              kern.winograd22Input(m, gat, gatherOffs, v, ic * nr, kcl * nr);
             }
           } else if (f23) {
             kern.winogradInput(s, b + col0, off, v, ic * nr, kcl * nr);
@@ -500,15 +506,6 @@ final class WinogradConv {
    */
   private static int panelsPerJob(boolean packed) {
     return packed ? 1 : PANELS_PER_JOB;
-  }
-
-  /** Element e of a gathered patch row is at {@code e·NR}. */
-  private int[] gatherOffsets() {
-    int[] o = new int[elems];
-    for (int e = 0; e < elems; e++) {
-      o[e] = e * nr;
-    }
-    return o;
   }
 
   /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
