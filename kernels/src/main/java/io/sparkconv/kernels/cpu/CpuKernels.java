@@ -143,6 +143,23 @@ interface CpuKernels {
   void winogradOutput(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
 
   /**
+   * Winograd F(4×4, 3×3) input transform of NR tiles: 6×6 patches {@code d[e] = s[base + off[e] +
+   * j]}, {@code V = Bᵀ d B} with Lavin's {@code Bᵀ = [[4, 0, −5, 0, 1, 0], [0, −4, −4, 1, 1, 0],
+   * [0, 4, −4, −1, 1, 0], [0, −2, −1, 2, 1, 0], [0, 2, −1, −2, 1, 0], [0, 4, 0, −5, 0, 1]]}, stored
+   * as {@code v[vOff + ξ·vStride + j]} for ξ = 6·i + k < 36. Both kernel sets run the same sequence
+   * of fused multiply-adds, so their results are identical.
+   */
+  void winograd43Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(4×4, 3×3) output transform of NR tiles, {@code Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1,
+   * 2, −2, 0], [0, 1, 1, 4, 4, 0], [0, 1, −1, 8, −8, 1]]}: {@code Y = Aᵀ M A + bias} with {@code
+   * M[ξ] = m[mOff + ξ·mStride + j]} (ξ < 36); outputs to {@code out[outOff + (4·a + b)·NR + j]}.
+   * May overwrite the m entries it reads (intermediate sums).
+   */
+  void winograd43Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
    * Winograd F(2×2, 2×2) input transform of NR tiles: 3×3 patches {@code d[e] = s[base + off[e] +
    * j]}, {@code V = Bᵀ d B} with {@code Bᵀ = [[1, −1, 0], [0, 1, 0], [0, −1, 1]]}, stored as {@code
    * v[vOff + ξ·vStride + j]} for ξ < 9.
@@ -168,6 +185,19 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code y[d + 4i + b] = c[a + b·stride + i]} for {@code b < 4, i < count}: four column phases of
+   * an output row woven together (the 4-wide tiles of Winograd F(4×4, 3×3)). Writes nothing past
+   * {@code y[d + 4·count − 1]}.
+   */
+  default void interleave4(float[] c, int a, int stride, float[] y, int d, int count) {
+    for (int i = 0; i < count; i++) {
+      for (int b = 0; b < 4; b++) {
+        y[d + 4 * i + b] = c[a + b * stride + i];
+      }
+    }
+  }
+
   /** The float64 twin of {@link #interleave2} (scalar in both kernel sets). */
   default void interleave2D(double[] c, int a, int b, double[] y, int d, int count) {
     for (int i = 0; i < count; i++) {
@@ -184,6 +214,18 @@ interface CpuKernels {
     for (int j = 0; j < count; j++) {
       s[d0 + j] = r[src + 2 * j];
       s[d1 + j] = r[src + 2 * j + 1];
+    }
+  }
+
+  /**
+   * {@code s[d + b·step + j] = r[src + 4j + b]} for {@code b < 4, j < count}: a row split into its
+   * four stride-4 column phases. Reads no index past {@code src + 4·count − 1}.
+   */
+  default void deinterleave4(float[] r, int src, float[] s, int d, int step, int count) {
+    for (int j = 0; j < count; j++) {
+      for (int b = 0; b < 4; b++) {
+        s[d + b * step + j] = r[src + 4 * j + b];
+      }
     }
   }
 

@@ -377,6 +377,84 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void winograd43Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[36];
+    float[] t = new float[6];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 36; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      // Columns (Bᵀ d), then rows (· B), in the vector kernel's order of operations.
+      for (int c = 0; c < 6; c++) {
+        bt6(d[c], d[6 + c], d[12 + c], d[18 + c], d[24 + c], d[30 + c], t);
+        for (int i = 0; i < 6; i++) {
+          d[6 * i + c] = t[i];
+        }
+      }
+      for (int i = 0; i < 6; i++) {
+        int r = 6 * i;
+        bt6(d[r], d[r + 1], d[r + 2], d[r + 3], d[r + 4], d[r + 5], t);
+        for (int k = 0; k < 6; k++) {
+          v[vOff + (r + k) * vStride + j] = t[k];
+        }
+      }
+    }
+  }
+
+  /** One 6-point Bᵀ product of F(4, 3), as {@code VectorKernels.bt6} computes it. */
+  private static void bt6(float d0, float d1, float d2, float d3, float d4, float d5, float[] t) {
+    float a = Math.fma(d2, -4f, d4);
+    float b = Math.fma(d1, -4f, d3);
+    float c = d4 - d2;
+    float e = (d3 - d1) * 2f;
+    t[0] = Math.fma(d0, 4f, Math.fma(d2, -5f, d4));
+    t[1] = a + b;
+    t[2] = a - b;
+    t[3] = c + e;
+    t[4] = c - e;
+    t[5] = Math.fma(d1, 4f, Math.fma(d3, -5f, d5));
+  }
+
+  @Override
+  public void winograd43Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[36];
+    float[] w = new float[24];
+    float[] t = new float[4];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 36; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      // Rows (M A), then columns (Aᵀ ·), in the vector kernel's order of operations.
+      for (int i = 0; i < 6; i++) {
+        int r = 6 * i;
+        at6(q[r], q[r + 1], q[r + 2], q[r + 3], q[r + 4], q[r + 5], t);
+        for (int b = 0; b < 4; b++) {
+          w[4 * i + b] = t[b];
+        }
+      }
+      for (int b = 0; b < 4; b++) {
+        at6(w[b], w[4 + b], w[8 + b], w[12 + b], w[16 + b], w[20 + b], t);
+        for (int a = 0; a < 4; a++) {
+          out[outOff + (4 * a + b) * NR + j] = t[a] + bias;
+        }
+      }
+    }
+  }
+
+  /** One 6-point Aᵀ product of F(4, 3), as {@code VectorKernels.at6} computes it. */
+  private static void at6(float m0, float m1, float m2, float m3, float m4, float m5, float[] t) {
+    float p = m1 + m2;
+    float q = m1 - m2;
+    float r = m3 + m4;
+    float s = m3 - m4;
+    t[0] = m0 + p + r;
+    t[1] = Math.fma(s, 2f, q);
+    t[2] = Math.fma(r, 4f, p);
+    t[3] = Math.fma(s, 8f, q) + m5;
+  }
+
+  @Override
   public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
     float[] d = new float[9];
     for (int j = 0; j < NR; j++) {

@@ -43,6 +43,56 @@ final class VectorKernels implements CpuKernels {
   /** Lane i takes lane {@code (2i + 1) mod LEN}: the odd lanes, as {@link #EVENS} the even. */
   private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(SF, i -> (2 * i + 1) % LEN);
 
+  /** Output vector k of a 4-way interleave: lane L takes lane {@code k·LEN/4 + L/4}. */
+  private static final VectorShuffle<Float> SPREAD4_0 = spread4(0);
+
+  private static final VectorShuffle<Float> SPREAD4_1 = spread4(1);
+  private static final VectorShuffle<Float> SPREAD4_2 = spread4(2);
+  private static final VectorShuffle<Float> SPREAD4_3 = spread4(3);
+
+  /** Lanes L with {@code L mod 4 == b}. */
+  private static final VectorMask<Float> LANE_MOD4_1 = laneMod4(1);
+
+  private static final VectorMask<Float> LANE_MOD4_2 = laneMod4(2);
+  private static final VectorMask<Float> LANE_MOD4_3 = laneMod4(3);
+
+  private static VectorShuffle<Float> spread4(int k) {
+    return VectorShuffle.fromOp(SF, j -> k * LEN / 4 + j / 4);
+  }
+
+  private static VectorMask<Float> laneMod4(int b) {
+    boolean[] bits = new boolean[LEN];
+    for (int j = 0; j < LEN; j++) {
+      bits[j] = j % 4 == b;
+    }
+    return VectorMask.fromArray(SF, bits, 0);
+  }
+
+  /** Phase b of a 4-way split: lane j takes lane {@code 4·(j mod LEN/4) + b}. */
+  private static final VectorShuffle<Float> PICK4_0 = pick4(0);
+
+  private static final VectorShuffle<Float> PICK4_1 = pick4(1);
+  private static final VectorShuffle<Float> PICK4_2 = pick4(2);
+  private static final VectorShuffle<Float> PICK4_3 = pick4(3);
+
+  /** Lanes {@code [q·LEN/4, (q+1)·LEN/4)}. */
+  private static final VectorMask<Float> QUARTER_1 = quarter(1);
+
+  private static final VectorMask<Float> QUARTER_2 = quarter(2);
+  private static final VectorMask<Float> QUARTER_3 = quarter(3);
+
+  private static VectorShuffle<Float> pick4(int b) {
+    return VectorShuffle.fromOp(SF, j -> 4 * (j % (LEN / 4)) + b);
+  }
+
+  private static VectorMask<Float> quarter(int q) {
+    boolean[] bits = new boolean[LEN];
+    for (int j = 0; j < LEN; j++) {
+      bits[j] = j / (LEN / 4) == q;
+    }
+    return VectorMask.fromArray(SF, bits, 0);
+  }
+
   private static final VectorMask<Float> HIGH_HALF =
       VectorMask.fromLong(SF, ((1L << LEN) - 1) & ~((1L << (LEN / 2)) - 1));
 
@@ -1061,6 +1111,140 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  // GENERATED-43-BEGIN (F(4×4, 3×3) transforms in small passes: one 6-point transform per
+  // method, so that C1 and C2 both compile them; 36 vectors in one method overflowed C1.)
+  @Override
+  public void winograd43Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      // Columns (Bᵀ d) into v, then each row of v (· B) in place.
+      for (int c = 0; c < 6; c++) {
+        bt6Column(s, base + h, off, c, v, vOff + h + c * vStride, 6 * vStride);
+      }
+      for (int i = 0; i < 6; i++) {
+        bt6Row(v, vOff + h + 6 * i * vStride, vStride);
+      }
+    }
+  }
+
+  /** {@code v[o + i·step] = (Bᵀ d)[i]} for d = column c of the patches. */
+  private static void bt6Column(float[] s, int b, int[] off, int c, float[] v, int o, int step) {
+    FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0 + c]);
+    FloatVector d1 = FloatVector.fromArray(SF, s, b + off[6 + c]);
+    FloatVector d2 = FloatVector.fromArray(SF, s, b + off[12 + c]);
+    FloatVector d3 = FloatVector.fromArray(SF, s, b + off[18 + c]);
+    FloatVector d4 = FloatVector.fromArray(SF, s, b + off[24 + c]);
+    FloatVector d5 = FloatVector.fromArray(SF, s, b + off[30 + c]);
+    FloatVector ta = d2.fma(MINUS_FOUR, d4);
+    FloatVector tb = d1.fma(MINUS_FOUR, d3);
+    FloatVector tc = d4.sub(d2);
+    FloatVector te = d3.sub(d1).mul(TWO);
+    FloatVector t0 = d0.fma(FOUR, d2.fma(MINUS_FIVE, d4));
+    FloatVector t1 = ta.add(tb);
+    FloatVector t2 = ta.sub(tb);
+    FloatVector t3 = tc.add(te);
+    FloatVector t4 = tc.sub(te);
+    FloatVector t5 = d1.fma(FOUR, d3.fma(MINUS_FIVE, d5));
+    t0.intoArray(v, o + 0 * step);
+    t1.intoArray(v, o + 1 * step);
+    t2.intoArray(v, o + 2 * step);
+    t3.intoArray(v, o + 3 * step);
+    t4.intoArray(v, o + 4 * step);
+    t5.intoArray(v, o + 5 * step);
+  }
+
+  /** Row {@code v[r + k·stride]} (k < 6) times B, in place. */
+  private static void bt6Row(float[] v, int r, int stride) {
+    FloatVector d0 = FloatVector.fromArray(SF, v, r + 0 * stride);
+    FloatVector d1 = FloatVector.fromArray(SF, v, r + 1 * stride);
+    FloatVector d2 = FloatVector.fromArray(SF, v, r + 2 * stride);
+    FloatVector d3 = FloatVector.fromArray(SF, v, r + 3 * stride);
+    FloatVector d4 = FloatVector.fromArray(SF, v, r + 4 * stride);
+    FloatVector d5 = FloatVector.fromArray(SF, v, r + 5 * stride);
+    FloatVector ta = d2.fma(MINUS_FOUR, d4);
+    FloatVector tb = d1.fma(MINUS_FOUR, d3);
+    FloatVector tc = d4.sub(d2);
+    FloatVector te = d3.sub(d1).mul(TWO);
+    FloatVector t0 = d0.fma(FOUR, d2.fma(MINUS_FIVE, d4));
+    FloatVector t1 = ta.add(tb);
+    FloatVector t2 = ta.sub(tb);
+    FloatVector t3 = tc.add(te);
+    FloatVector t4 = tc.sub(te);
+    FloatVector t5 = d1.fma(FOUR, d3.fma(MINUS_FIVE, d5));
+    t0.intoArray(v, r + 0 * stride);
+    t1.intoArray(v, r + 1 * stride);
+    t2.intoArray(v, r + 2 * stride);
+    t3.intoArray(v, r + 3 * stride);
+    t4.intoArray(v, r + 4 * stride);
+    t5.intoArray(v, r + 5 * stride);
+  }
+
+  private static final FloatVector FOUR = FloatVector.broadcast(SF, 4f);
+  private static final FloatVector MINUS_FOUR = FloatVector.broadcast(SF, -4f);
+  private static final FloatVector MINUS_FIVE = FloatVector.broadcast(SF, -5f);
+  private static final FloatVector TWO = FloatVector.broadcast(SF, 2f);
+  private static final FloatVector EIGHT = FloatVector.broadcast(SF, 8f);
+
+  @Override
+  public void winograd43Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    for (int h = 0; h < NR; h += LEN) {
+      // Rows (M A) in place, then columns (Aᵀ ·).
+      for (int i = 0; i < 6; i++) {
+        at6Row(m, mOff + h + 6 * i * mStride, mStride);
+      }
+      for (int k = 0; k < 4; k++) {
+        at6Column(m, mOff + h + k * mStride, 6 * mStride, bias, out, outOff + h + k * NR);
+      }
+    }
+  }
+
+  /** Row {@code m[r + k·stride]} (k < 6) times A, into its first four entries. */
+  private static void at6Row(float[] m, int r, int stride) {
+    FloatVector m0 = FloatVector.fromArray(SF, m, r + 0 * stride);
+    FloatVector m1 = FloatVector.fromArray(SF, m, r + 1 * stride);
+    FloatVector m2 = FloatVector.fromArray(SF, m, r + 2 * stride);
+    FloatVector m3 = FloatVector.fromArray(SF, m, r + 3 * stride);
+    FloatVector m4 = FloatVector.fromArray(SF, m, r + 4 * stride);
+    FloatVector m5 = FloatVector.fromArray(SF, m, r + 5 * stride);
+    FloatVector pp = m1.add(m2);
+    FloatVector qq = m1.sub(m2);
+    FloatVector rr = m3.add(m4);
+    FloatVector ss = m3.sub(m4);
+    FloatVector w0 = m0.add(pp).add(rr);
+    FloatVector w1 = ss.fma(TWO, qq);
+    FloatVector w2 = rr.fma(FOUR, pp);
+    FloatVector w3 = ss.fma(EIGHT, qq).add(m5);
+    w0.intoArray(m, r + 0 * stride);
+    w1.intoArray(m, r + 1 * stride);
+    w2.intoArray(m, r + 2 * stride);
+    w3.intoArray(m, r + 3 * stride);
+  }
+
+  /** {@code out[o + 4a·NR] = (Aᵀ w)[a] + bias} for w = {@code m[c + i·step]}, i < 6. */
+  private static void at6Column(float[] m, int c, int step, float bias, float[] out, int o) {
+    FloatVector m0 = FloatVector.fromArray(SF, m, c + 0 * step);
+    FloatVector m1 = FloatVector.fromArray(SF, m, c + 1 * step);
+    FloatVector m2 = FloatVector.fromArray(SF, m, c + 2 * step);
+    FloatVector m3 = FloatVector.fromArray(SF, m, c + 3 * step);
+    FloatVector m4 = FloatVector.fromArray(SF, m, c + 4 * step);
+    FloatVector m5 = FloatVector.fromArray(SF, m, c + 5 * step);
+    FloatVector pp = m1.add(m2);
+    FloatVector qq = m1.sub(m2);
+    FloatVector rr = m3.add(m4);
+    FloatVector ss = m3.sub(m4);
+    FloatVector y0 = m0.add(pp).add(rr);
+    FloatVector y1 = ss.fma(TWO, qq);
+    FloatVector y2 = rr.fma(FOUR, pp);
+    FloatVector y3 = ss.fma(EIGHT, qq).add(m5);
+    FloatVector bv = FloatVector.broadcast(SF, bias);
+    y0.add(bv).intoArray(out, o + 0 * NR);
+    y1.add(bv).intoArray(out, o + 4 * NR);
+    y2.add(bv).intoArray(out, o + 8 * NR);
+    y3.add(bv).intoArray(out, o + 12 * NR);
+  }
+
+  // GENERATED-43-END
+
   @Override
   public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
     for (int h = 0; h < NR; h += LEN) {
@@ -1142,6 +1326,82 @@ final class VectorKernels implements CpuKernels {
       }
       j = Math.min(j + LEN, count - LEN);
     }
+  }
+
+  private static void weave4(
+      FloatVector x0,
+      FloatVector x1,
+      FloatVector x2,
+      FloatVector x3,
+      VectorShuffle<Float> sh,
+      float[] y,
+      int d) {
+    x0.rearrange(sh)
+        .blend(x1.rearrange(sh), LANE_MOD4_1)
+        .blend(x2.rearrange(sh), LANE_MOD4_2)
+        .blend(x3.rearrange(sh), LANE_MOD4_3)
+        .intoArray(y, d);
+  }
+
+  @Override
+  public void interleave4(float[] c, int a, int stride, float[] y, int d, int count) {
+    int i = 0;
+    for (; i + LEN <= count; i += LEN) {
+      FloatVector x0 = FloatVector.fromArray(SF, c, a + i);
+      FloatVector x1 = FloatVector.fromArray(SF, c, a + stride + i);
+      FloatVector x2 = FloatVector.fromArray(SF, c, a + 2 * stride + i);
+      FloatVector x3 = FloatVector.fromArray(SF, c, a + 3 * stride + i);
+      weave4(x0, x1, x2, x3, SPREAD4_0, y, d + 4 * i);
+      weave4(x0, x1, x2, x3, SPREAD4_1, y, d + 4 * i + LEN);
+      weave4(x0, x1, x2, x3, SPREAD4_2, y, d + 4 * i + 2 * LEN);
+      weave4(x0, x1, x2, x3, SPREAD4_3, y, d + 4 * i + 3 * LEN);
+    }
+    for (; i < count; i++) {
+      y[d + 4 * i] = c[a + i];
+      y[d + 4 * i + 1] = c[a + stride + i];
+      y[d + 4 * i + 2] = c[a + 2 * stride + i];
+      y[d + 4 * i + 3] = c[a + 3 * stride + i];
+    }
+  }
+
+  @Override
+  public void deinterleave4(float[] r, int src, float[] s, int d, int step, int count) {
+    if (count < LEN) {
+      CpuKernels.super.deinterleave4(r, src, s, d, step, count);
+      return;
+    }
+    // The last step moves back to end exactly at count (the overlap is rewritten, same values).
+    for (int j = 0; ; ) {
+      int o = src + 4 * j;
+      FloatVector v0 = FloatVector.fromArray(SF, r, o);
+      FloatVector v1 = FloatVector.fromArray(SF, r, o + LEN);
+      FloatVector v2 = FloatVector.fromArray(SF, r, o + 2 * LEN);
+      FloatVector v3 = FloatVector.fromArray(SF, r, o + 3 * LEN);
+      unweave4(v0, v1, v2, v3, PICK4_0, s, d + j);
+      unweave4(v0, v1, v2, v3, PICK4_1, s, d + step + j);
+      unweave4(v0, v1, v2, v3, PICK4_2, s, d + 2 * step + j);
+      unweave4(v0, v1, v2, v3, PICK4_3, s, d + 3 * step + j);
+      if (j + LEN >= count) {
+        return;
+      }
+      j = Math.min(j + LEN, count - LEN);
+    }
+  }
+
+  /** Lane j of the result: lane {@code 4(j mod LEN/4) + b} of vector {@code j / (LEN/4)}. */
+  private static void unweave4(
+      FloatVector v0,
+      FloatVector v1,
+      FloatVector v2,
+      FloatVector v3,
+      VectorShuffle<Float> pick,
+      float[] s,
+      int d) {
+    v0.rearrange(pick)
+        .blend(v1.rearrange(pick), QUARTER_1)
+        .blend(v2.rearrange(pick), QUARTER_2)
+        .blend(v3.rearrange(pick), QUARTER_3)
+        .intoArray(s, d);
   }
 
   @Override

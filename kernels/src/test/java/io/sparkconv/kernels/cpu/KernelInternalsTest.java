@@ -160,6 +160,52 @@ class KernelInternalsTest {
   }
 
   @Test
+  void interleave4WeavesFourRowsAndWritesNothingPast() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 3, 15, 16, 17, 33, 40}) {
+        int stride = count + 5;
+        float[] c = new float[3 + 4 * stride];
+        for (int i = 0; i < c.length; i++) {
+          c[i] = i + 1;
+        }
+        float[] y = new float[4 * count + 2];
+        Arrays.fill(y, Float.NaN);
+        k.interleave4(c, 3, stride, y, 1, count);
+        for (int i = 0; i < count; i++) {
+          for (int b = 0; b < 4; b++) {
+            assertEquals(3 + b * stride + i + 1, y[1 + 4 * i + b], k.description() + " " + i);
+          }
+        }
+        assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[4 * count + 1]), k.description());
+      }
+    }
+  }
+
+  @Test
+  void deinterleave4SplitsARowIntoItsFourPhases() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
+        float[] r = new float[2 + 4 * count]; // ends at the last element read
+        for (int i = 0; i < r.length; i++) {
+          r[i] = i + 1;
+        }
+        int step = count + 2;
+        float[] s = new float[1 + 4 * step];
+        Arrays.fill(s, Float.NaN);
+        k.deinterleave4(r, 2, s, 1, step, count);
+        for (int b = 0; b < 4; b++) {
+          for (int j = 0; j < count; j++) {
+            assertEquals(2 + 4 * j + b + 1, s[1 + b * step + j], k.description() + " " + b);
+          }
+          // Nothing between one phase's end and the next phase's start.
+          assertTrue(Float.isNaN(s[1 + b * step + count]), k.description() + " phase " + b);
+        }
+        assertTrue(Float.isNaN(s[0]), k.description());
+      }
+    }
+  }
+
+  @Test
   void deinterleave2SplitsARowIntoItsTwoPhases() {
     for (CpuKernels k : kernels()) {
       for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
