@@ -9,9 +9,7 @@ import io.sparkconv.kernels.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The fast CPU backend: packed, blocked GEMM convolutions (ConvTranspose2d by phase decomposition),
@@ -111,14 +109,20 @@ public final class CpuConvBackend implements ConvBackend {
     if (DilatedWinograd.applies(lay) && !NO_WINOGRAD) {
       // Runs whose phases do not come out equal (sides not multiples of the dilation, other
       // padding) or are too small run on the implicit GEMM.
-      DilatedWinograd dil = new DilatedWinograd(kernels, lay, weight.floats(), b, threads);
-      return fastOrGemm(spec, lay, weight, b, threads, dil::fits, dil::run, dil::release);
+      float[] w = weight.floats().clone();
+      DilatedWinograd dil = new DilatedWinograd(kernels, lay, w, b, threads);
+      return fastOrGemm(spec, lay, w, b, threads, dil::fits, dil::run, dil::release);
     }
     if (WinogradConv.applies(lay) && !NO_WINOGRAD) {
       // Runs with few output tiles (one small image) cannot share Winograd's transformed weights
       // across enough panels: those run on the implicit GEMM.
-      WinogradConv wc = new WinogradConv(kernels, lay, weight.floats(), b, threads);
-      return fastOrGemm(spec, lay, weight, b, threads, WinogradConv::pays, wc::run, wc::release);
+      float[] w = weight.floats().clone();
+      if (lay.transposed()) {
+        WinogradConv wc = new WinogradConv(kernels, lay, w, b, threads);
+        return fastOrGemm(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
+      }
+      Winograd3x3 wc = new Winograd3x3(kernels, lay, w, b, threads);
+      return fastOrGemm(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.floats(), y.floats(), g), gc::release);
@@ -131,19 +135,18 @@ public final class CpuConvBackend implements ConvBackend {
 
   /**
    * A plan running {@code fast} where {@code fits} holds for a run, else the implicit GEMM, packed
-   * the first time such a run shows up (from a copy of the weights: the caller may reuse the weight
-   * tensor after planning).
+   * the first time such a run shows up (from {@code w}, the plan's own copy of the weights: the
+   * caller may reuse the weight tensor after planning).
    */
   private Plan fastOrGemm(
       ConvSpec spec,
       ConvLayout lay,
-      Tensor weight,
+      float[] w,
       float[] b,
       int threads,
       Predicate<ConvGeometry> fits,
       Float32Kernel fast,
       Runnable releaseFast) {
-    float[] w = weight.floats().clone();
     Lazy<OffsetGemmConv> gemm = new Lazy<>(() -> new OffsetGemmConv(kernels, lay, w, b, threads));
     return new Plan(
         spec,
@@ -167,29 +170,6 @@ public final class CpuConvBackend implements ConvBackend {
     double[] b = bias == null ? null : bias.doubles().clone();
     OffsetGemmConvD gc = new OffsetGemmConvD(kernels, lay, weight.doubles(), b, threads);
     return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.doubles(), y.doubles(), g), gc::release);
-  }
-
-  /** A value built on first use, once, by whichever thread asks first. */
-  private static final class Lazy<T> {
-    private final Supplier<T> make;
-    private T value;
-
-    Lazy(Supplier<T> make) {
-      this.make = make;
-    }
-
-    synchronized T get() {
-      if (value == null) {
-        value = make.get();
-      }
-      return value;
-    }
-
-    synchronized void ifPresent(Consumer<T> use) {
-      if (value != null) {
-        use.accept(value);
-      }
-    }
   }
 
   private ConvPlan complexPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {

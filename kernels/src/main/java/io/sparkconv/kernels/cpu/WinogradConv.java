@@ -5,30 +5,33 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Winograd convolutions with 2×2 output tiles, batched as GEMMs over the transform elements:
+ * Winograd convolutions, batched as GEMMs over the transform elements:
  *
  * <ul>
  *   <li>Conv2d 3×3, stride 1, dilation 1 by F(2×2, 3×3): 16 multiply-adds per tile and channel pair
- *       instead of 36 (2.25× fewer GEMM FLOPs);
+ *       instead of 36 (2.25× fewer GEMM FLOPs), or by F(4×4, 3×3): 36 instead of 144 (4× fewer);
+ *       {@link Winograd3x3} picks one per run;
  *   <li>ConvTranspose2d 4×4, stride 2, dilation 1 (the usual 2× upsampling): in gather form each of
  *       its four output phases is a stride-1 correlation with a 2×2 sub-kernel, run by F(2×2, 2×2):
  *       9 instead of 16 (1.78× fewer).
  * </ul>
  *
- * <p>The transforms only add, subtract and halve, so results stay within a few float32 ulps of the
- * direct sums (and are exact on small integers).
+ * <p>The 2×2 transforms only add, subtract and halve, so results stay within a few float32 ulps of
+ * the direct sums (and are exact on small integers); F(4×4, 3×3) also scales (see {@link
+ * Winograd3x3}).
  *
- * <p>Layout: the zero-padded input is split into its four stride-2 phases (sub-plane {@code (a, b)}
- * holds rows {@code a, a+2, ...}, columns {@code b, b+2, ...}), so element {@code (r, c)} of the
- * patches of consecutive tiles along a tile row is one contiguous vector; tiles are numbered on a
- * grid of the sub-plane pitch PW (columns past the last tile are garbage, as in {@link
- * OffsetGemmConv}). Per job (image, group, phase, NR-tile panels): input transform of a K block
- * into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the packed register tile, then
- * the output transform adds the bias and writes the valid 2×2 outputs.
+ * <p>Layout: the zero-padded input is split into its TO × TO stride phases, TO the output tile side
+ * (sub-plane {@code (a, b)} holds rows {@code a, a+TO, ...}, columns {@code b, b+TO, ...}), so
+ * element {@code (r, c)} of the patches of consecutive tiles along a tile row is one contiguous
+ * vector; tiles are numbered on a grid of the sub-plane pitch PW (columns past the last tile are
+ * garbage, as in {@link OffsetGemmConv}). Per job (image, group, phase, NR-tile panels): input
+ * transform of a K block into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the
+ * packed register tile, then the output transform adds the bias and writes the valid outputs (runs
+ * of whole tiles side by side as interleaved rows).
  *
- * <p>Glossary: E transform elements (16 or 9), T patch size (4 or 3), ξ element, U transformed
- * weights, V transformed input tiles, M products; (rh, rw) output phase, e0 input offset of its
- * first tap; tH×tW tiles; MR×NR register tile.
+ * <p>Glossary: E transform elements (16, 36 or 9), T patch size (4, 6 or 3), TO output tile side (2
+ * or 4), ξ element, U transformed weights, V transformed input tiles, M products; (rh, rw) output
+ * phase, e0 input offset of its first tap; tH×tW tiles; MR×NR register tile.
  */
 final class WinogradConv {
   private static final int PANELS_PER_JOB = 4;
@@ -54,9 +57,13 @@ final class WinogradConv {
   private final float[] bias;
   private final int threads;
   private final int mPad;
-  private final boolean f23;
+  private final Variant variant;
   private final int elems;
   private final int patch;
+
+  /** Output tile side (2 or 4); the source is split into to × to stride phases. */
+  private final int to;
+
   private final Phase[] phases;
 
   /** Element e of a gathered patch row (packed tiles) is at {@code e·NR}. */
@@ -100,7 +107,33 @@ final class WinogradConv {
     return (long) g.n() * Ints.ceilDiv(g.outH(), 2) * Ints.ceilDiv(g.outW(), 2) >= MIN_TILES;
   }
 
+  /** Which transform: output tile side, patch side. */
+  enum Variant {
+    /** Conv2d 3×3: 2×2 outputs from 4×4 patches, 16 products (2.25× fewer than direct). */
+    F23(2, 4),
+    /** Conv2d 3×3: 4×4 outputs from 6×6 patches, 36 products (4× fewer than direct). */
+    F43(4, 6),
+    /** ConvTranspose2d 4×4 stride 2, per output phase: 2×2 outputs from 3×3 patches. */
+    F22(2, 3);
+
+    final int to;
+    final int patch;
+
+    Variant(int to, int patch) {
+      this.to = to;
+      this.patch = patch;
+    }
+  }
+
   WinogradConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
+    this(kern, lay, weight, bias, threads, false);
+  }
+
+  /**
+   * @param f43 Conv2d by F(4×4, 3×3) instead of F(2×2, 3×3) (ignored for ConvTranspose2d)
+   */
+  WinogradConv(
+      CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads, boolean f43) {
     if (!applies(lay)) {
       throw new IllegalArgumentException("no Winograd variant for " + lay);
     }
@@ -111,14 +144,15 @@ final class WinogradConv {
     this.bias = bias;
     this.threads = Math.max(1, threads);
     this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
-    this.f23 = !lay.transposed();
-    this.elems = f23 ? 16 : 9;
-    this.patch = f23 ? 4 : 3;
+    this.variant = lay.transposed() ? Variant.F22 : f43 ? Variant.F43 : Variant.F23;
+    this.patch = variant.patch;
+    this.elems = patch * patch;
+    this.to = variant.to;
     this.gatherOffs = new int[elems];
     for (int e = 0; e < elems; e++) {
       gatherOffs[e] = e * nr;
     }
-    if (f23) {
+    if (!lay.transposed()) {
       phases =
           new Phase[] {
             new Phase(0, 0, 0, 0, packU(weight, new int[] {0, 1, 2}, new int[] {0, 1, 2}))
@@ -205,10 +239,19 @@ final class WinogradConv {
    * G·v: F(2,3) {@code G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]}; F(2,2) {@code [[1,0],[1,1],[0,1]]}.
    */
   private double[] applyG(double[] v) {
-    if (f23) {
-      return new double[] {v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]};
-    }
-    return new double[] {v[0], v[0] + v[1], v[1]};
+    return switch (variant) {
+      case F23 -> new double[] {v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]};
+      case F43 ->
+          new double[] {
+            v[0] / 4,
+            -(v[0] + v[1] + v[2]) / 6,
+            -(v[0] - v[1] + v[2]) / 6,
+            v[0] / 24 + v[1] / 12 + v[2] / 6,
+            v[0] / 24 - v[1] / 12 + v[2] / 6,
+            v[2]
+          };
+      case F22 -> new double[] {v[0], v[0] + v[1], v[1]};
+    };
   }
 
   private int gridRows(Phase ph, ConvGeometry g) {
@@ -234,13 +277,13 @@ final class WinogradConv {
     int hNeed = g.inH() + top;
     int wNeed = g.inW() + left;
     for (Phase ph : phases) {
-      int tH = Ints.ceilDiv(gridRows(ph, g), 2);
-      int tW = Ints.ceilDiv(gridCols(ph, g), 2);
-      hNeed = Math.max(hNeed, 2 * (tH - 1) + ph.e0H - padT + top + patch);
-      wNeed = Math.max(wNeed, 2 * (tW - 1) + ph.e0W - padL + left + patch + 1);
+      int tH = Ints.ceilDiv(gridRows(ph, g), to);
+      int tW = Ints.ceilDiv(gridCols(ph, g), to);
+      hNeed = Math.max(hNeed, to * (tH - 1) + ph.e0H - padT + top + patch);
+      wNeed = Math.max(wNeed, to * (tW - 1) + ph.e0W - padL + left + patch + 1);
     }
-    int ph = Ints.ceilDiv(hNeed, 2);
-    int pw = Ints.ceilDiv(wNeed, 2);
+    int ph = Ints.ceilDiv(hNeed, to);
+    int pw = Ints.ceilDiv(wNeed, to);
     return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw));
   }
 
@@ -250,7 +293,7 @@ final class WinogradConv {
       return;
     }
     Source src = source(g);
-    long need = (long) n * lay.inC() * 4 * src.stride + src.pw + 2L * nr + 16;
+    long need = (long) n * lay.inC() * to * to * src.stride + src.pw + 2L * nr + 16;
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
     }
@@ -273,11 +316,11 @@ final class WinogradConv {
             int pr = ph.e0H - padT + src.top + r;
             int pc = ph.e0W - padL + src.left + c;
             offs[i][patch * r + c] =
-                ((pr % 2) * 2 + pc % 2) * src.stride + (pr / 2) * src.pw + pc / 2;
+                ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
           }
         }
-        int tH = Ints.ceilDiv(gridRows(ph, g), 2);
-        int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+        int tH = Ints.ceilDiv(gridRows(ph, g), to);
+        int tW = Ints.ceilDiv(gridCols(ph, g), to);
         int tiles = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
         chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), panelsPerJob(packed));
         perImage += chunks[i];
@@ -328,23 +371,46 @@ final class WinogradConv {
         (job, sc) -> {
           for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
             int in = pl * ih * iw;
-            for (int a = 0; a < 2; a++) {
-              int out = (pl * 4 + a * 2) * src.stride;
+            for (int a = 0; a < to; a++) {
+              int out = (pl * to * to + a * to) * src.stride;
               for (int i = 0; i < src.ph; i++) {
-                int row = 2 * i + a - src.top;
+                int row = to * i + a - src.top;
                 int d = out + i * src.pw;
                 if (row < 0 || row >= ih) {
-                  Arrays.fill(s, d, d + src.pw, 0f);
-                  Arrays.fill(s, d + src.stride, d + src.stride + src.pw, 0f);
+                  for (int b = 0; b < to; b++) {
+                    Arrays.fill(s, d + b * src.stride, d + b * src.stride + src.pw, 0f);
+                  }
                   continue;
                 }
-                float[] buf = sc.panel(2 * src.pw);
-                OffsetGemmConv.splitRow2(
-                    kern, x, in + row * iw, iw, src.left, buf, s, d, d + src.stride, src.pw);
+                if (to == 2) {
+                  float[] buf = sc.panel(2 * src.pw);
+                  OffsetGemmConv.splitRow2(
+                      kern, x, in + row * iw, iw, src.left, buf, s, d, d + src.stride, src.pw);
+                } else {
+                  float[] buf = sc.panel(4 * src.pw);
+                  splitRow4(x, in + row * iw, iw, src.left, buf, s, d, src.stride, src.pw);
+                }
               }
             }
           }
         });
+  }
+
+  /**
+   * Splits an input row into its four stride-4 column phases after a left halo: {@code s[d + b·step
+   * + j]} gets padded column {@code 4j + b} ({@code x[r0 + c − left]}, 0 outside {@code [0, iw)}),
+   * {@code j < pw} (the padded row is built in {@code buf}, at least 4·pw long).
+   */
+  private void splitRow4(
+      float[] x, int r0, int iw, int left, float[] buf, float[] s, int d, int step, int pw) {
+    int lo = Math.min(4 * pw, left);
+    int hi = Math.max(lo, Math.min(4 * pw, left + iw));
+    Arrays.fill(buf, 0, lo, 0f);
+    if (hi > lo) {
+      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
+    }
+    Arrays.fill(buf, hi, 4 * pw, 0f);
+    kern.deinterleave4(buf, 0, s, d, step, pw);
   }
 
   private void job(
@@ -367,25 +433,31 @@ final class WinogradConv {
     int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, KC));
     int qRows = gridRows(ph, g);
     int qCols = gridCols(ph, g);
-    int tH = Ints.ceilDiv(qRows, 2);
-    int tW = Ints.ceilDiv(qCols, 2);
+    int tH = Ints.ceilDiv(qRows, to);
+    int tW = Ints.ceilDiv(qCols, to);
     int perImg = tH * tW;
     int grid = packed ? g.n() * perImg : tH * src.pw;
     int panels = Ints.ceilDiv(grid, nr);
-    float[] v = sc.panel(elems * kc * nr);
-    int outTmp = elems * mPad * nr;
-    int gat = outTmp + 4 * nr;
+    // V[ξ] and M[ξ] blocks one cache line apart from a multiple of 4 KB: the transforms read and
+    // write one row of each of the E blocks, which would otherwise share one L1 set.
+    int vs = spread(kc * nr);
+    int ms = spread(mPad * nr);
+    float[] v = sc.panel(elems * vs);
+    int outTmp = elems * ms;
+    int gat = outTmp + to * to * nr;
     float[] m = sc.tile(gat + (packed ? elems * nr : 0));
-    int imgIn = lay.inC() * 4 * src.stride;
-    int sBase = (img * lay.inC() + grp * icg) * 4 * src.stride;
+    int imgIn = lay.inC() * to * to * src.stride;
+    int sBase = (img * lay.inC() + grp * icg) * to * to * src.stride;
     int ohw = g.outH() * g.outW();
     int imgOut = lay.outC() * ohw;
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
     int os = lay.transposed() ? 2 : 1;
     // Per lane j of a panel: the tile's source offset, its output offset (−1: no tile; both
-    // relative to the run's image, group and channel) and whether its right column and lower row
-    // are outputs (bits 1, 2).
-    int[] lanes = sc.taps(3 * nr);
+    // relative to the run's image, group and channel) and its output rows · 8 + columns; then the
+    // panel's store plan: runs of whole tiles side by side in the output rows (first lane, length),
+    // written row by row with an interleave, and the other tiles' lanes, written one by one.
+    int[] lanes = sc.taps(6 * nr);
+    int runs = 3 * nr;
     int ppj = panelsPerJob(packed);
     int p1 = Math.min(panels, (chunk + 1) * ppj);
     for (int p = chunk * ppj; p < p1; p++) {
@@ -397,16 +469,34 @@ final class WinogradConv {
         int ty = packed ? rem / tW : rem / src.pw;
         int tx = packed ? rem - ty * tW : rem - ty * src.pw;
         boolean tile = t < grid && tx < tW;
-        int q = 2 * ty;
-        int r = 2 * tx;
+        int q = to * ty;
+        int r = to * tx;
         lanes[j] = tile ? im * imgIn + ty * src.pw + tx : 0;
         lanes[nr + j] = tile ? im * imgOut + (ph.rh + os * q) * g.outW() + ph.rw + os * r : -1;
-        lanes[2 * nr + j] = (r + 1 < qCols ? 1 : 0) | (q + 1 < qRows ? 2 : 0);
+        lanes[2 * nr + j] = Math.min(to, qRows - q) * 8 + Math.min(to, qCols - r);
+      }
+      int nRuns = 0;
+      int nSingles = 0;
+      for (int j = 0; j < nr; j++) {
+        if (lanes[nr + j] < 0) {
+          continue;
+        }
+        if (os != 1 || lanes[2 * nr + j] != to * 8 + to) {
+          lanes[6 * nr - 1 - nSingles++] = j;
+        } else if (nRuns > 0
+            && lanes[runs + 2 * nRuns - 2] + lanes[runs + 2 * nRuns - 1] == j
+            && lanes[nr + j] == lanes[nr + j - 1] + to) {
+          lanes[runs + 2 * nRuns - 1]++;
+        } else {
+          lanes[runs + 2 * nRuns] = j;
+          lanes[runs + 2 * nRuns + 1] = 1;
+          nRuns++;
+        }
       }
       for (int k0 = 0; k0 < icg; k0 += kc) {
         int kcl = Math.min(kc, icg - k0);
         for (int ic = 0; ic < kcl; ic++) {
-          int b = sBase + (k0 + ic) * 4 * src.stride;
+          int b = sBase + (k0 + ic) * to * to * src.stride;
           if (packed) {
             // Gather each patch element of the panel's tiles into one contiguous row.
             for (int e = 0; e < elems; e++) {
@@ -416,15 +506,9 @@ final class WinogradConv {
                 m[d + j] = s[lanes[j] + o];
               }
             }
-            if (f23) {
-              kern.winogradInput(m, gat, gatherOffs, v, ic * nr, kcl * nr);
-            } else {
-              kern.winograd22Input(m, gat, gatherOffs, v, ic * nr, kcl * nr);
-            }
-          } else if (f23) {
-            kern.winogradInput(s, b + col0, off, v, ic * nr, kcl * nr);
+            input(m, gat, gatherOffs, v, ic * nr, vs);
           } else {
-            kern.winograd22Input(s, b + col0, off, v, ic * nr, kcl * nr);
+            input(s, b + col0, off, v, ic * nr, vs);
           }
         }
         for (int xi = 0; xi < elems; xi++) {
@@ -434,13 +518,13 @@ final class WinogradConv {
                 ph.u,
                 uBase + mb * mr * icg + k0 * mr,
                 v,
-                xi * kcl * nr,
+                xi * vs,
                 kcl,
                 null,
                 0,
                 k0 > 0,
                 m,
-                (xi * mPad + mb * mr) * nr,
+                xi * ms + mb * mr * nr,
                 nr,
                 mr,
                 nr,
@@ -451,31 +535,51 @@ final class WinogradConv {
       // Output transform and store of the valid outputs of each tile.
       for (int oc = mb0 * mr; oc < Math.min(ocg, mb1 * mr); oc++) {
         float bv = bias == null ? 0f : bias[grp * ocg + oc];
-        if (f23) {
-          kern.winogradOutput(m, oc * nr, mPad * nr, bv, m, outTmp);
-        } else {
-          kern.winograd22Output(m, oc * nr, mPad * nr, bv, m, outTmp);
+        switch (variant) {
+          case F23 -> kern.winogradOutput(m, oc * nr, ms, bv, m, outTmp);
+          case F43 -> kern.winograd43Output(m, oc * nr, ms, bv, m, outTmp);
+          case F22 -> kern.winograd22Output(m, oc * nr, ms, bv, m, outTmp);
         }
         int yo = yBase + oc * ohw;
-        for (int j = 0; j < nr; j++) {
-          if (lanes[nr + j] < 0) {
-            continue;
+        for (int i = 0; i < nRuns; i++) {
+          int j = lanes[runs + 2 * i];
+          int len = lanes[runs + 2 * i + 1];
+          for (int a = 0; a < to; a++) {
+            int d = yo + lanes[nr + j] + a * g.outW();
+            int c = outTmp + to * a * nr + j;
+            if (to == 4) {
+              kern.interleave4(m, c, nr, y, d, len);
+            } else {
+              kern.interleave2(m, c, c + nr, y, d, len);
+            }
           }
+        }
+        for (int i = 0; i < nSingles; i++) {
+          int j = lanes[6 * nr - 1 - i];
           int d = yo + lanes[nr + j];
-          y[d] = m[outTmp + j];
-          boolean right = (lanes[2 * nr + j] & 1) != 0;
-          if (right) {
-            y[d + os] = m[outTmp + nr + j];
-          }
-          if ((lanes[2 * nr + j] & 2) != 0) {
-            y[d + os * g.outW()] = m[outTmp + 2 * nr + j];
-            if (right) {
-              y[d + os * g.outW() + os] = m[outTmp + 3 * nr + j];
+          int rows = lanes[2 * nr + j] >> 3;
+          int cols = lanes[2 * nr + j] & 7;
+          for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < cols; b++) {
+              y[d + os * (a * g.outW() + b)] = m[outTmp + (to * a + b) * nr + j];
             }
           }
         }
       }
     }
+  }
+
+  private void input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    switch (variant) {
+      case F23 -> kern.winogradInput(s, base, off, v, vOff, vStride);
+      case F43 -> kern.winograd43Input(s, base, off, v, vOff, vStride);
+      case F22 -> kern.winograd22Input(s, base, off, v, vOff, vStride);
+    }
+  }
+
+  /** A block stride of at least {@code size} floats that is an odd number of cache lines. */
+  private static int spread(int size) {
+    return OffsetGemmConv.spreadStride(size);
   }
 
   /** Whether a run of this geometry packs its tiles across images (for tests). */
@@ -491,8 +595,8 @@ final class WinogradConv {
     long valid = 0;
     long computed = 0;
     for (Phase ph : phases) {
-      int tH = Ints.ceilDiv(gridRows(ph, g), 2);
-      int tW = Ints.ceilDiv(gridCols(ph, g), 2);
+      int tH = Ints.ceilDiv(gridRows(ph, g), to);
+      int tW = Ints.ceilDiv(gridCols(ph, g), to);
       valid += (long) tH * tW;
       computed += tW == 0 ? 0 : Ints.roundUp(tH * src.pw, nr);
     }

@@ -89,11 +89,17 @@ class CpuConvBackendTest {
     }
     c.add(
         new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {2, 48, 14, 40}));
+    // Winograd F(4x4,3x3) (outputs >= 14 per side): partial tiles at the right and bottom on the
+    // grid, 14x14 images packed, groups.
+    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 48, 17, 30}));
+    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {3, 48, 14, 14}));
+    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {3, 96, 18, 16}));
     // Dilated 3x3 as d^2 undilated Winograd phases (sides multiples of d, padding a multiple of d
     // on all sides, enough tiles); the same layers otherwise on the implicit GEMM.
     ConvSpec dil2 = conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(2)).build();
     c.add(new Case(dil2, new int[] {4, 48, 14, 12}));
     c.add(new Case(dil2, new int[] {2, 48, 13, 12}));
+    c.add(new Case(dil2, new int[] {1, 48, 28, 30})); // phases of 14x15: F(4x4,3x3)
     c.add(
         new Case(
             conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(4)).build(),
@@ -396,28 +402,52 @@ class CpuConvBackendTest {
     assertEquals("[gemm, phases]", seen.toString());
   }
 
-  /** The cases above run Winograd both ways (grid and packed), forward and transposed. */
+  /**
+   * The cases above run Winograd both ways (grid and packed), forward by F(2x2,3x3) and F(4x4,3x3),
+   * transposed, and dilated layers by both forward variants.
+   */
   @Test
   void winogradCasesCoverGridAndPackedTiles() {
     Set<String> seen = new TreeSet<>();
     for (Case c : cases()) {
       ConvLayout lay = ConvLayout.of(c.spec(), 1);
       ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
-      if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
-        int co = lay.outC();
-        WinogradConv wc =
-            new WinogradConv(
-                CpuKernelsProvider.scalar(),
-                lay,
-                new float[c.spec().inChannels() * co / lay.groups() * lay.kH() * lay.kW()],
-                null,
-                1);
-        seen.add(
-            (lay.transposed() ? "transposed " : "forward ") + (wc.packs(g) ? "packed" : "grid"));
+      float[] w = new float[c.spec().inChannels() * lay.outC() / lay.groups() * 9 * 16 / 9];
+      if (DilatedWinograd.applies(lay)) {
+        DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
+        if (dw.fits(g)) {
+          seen.add("dilated " + (Winograd3x3.usesF43(dw.phases(g)) ? "f43" : "f23"));
+        }
+      } else if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
+        String how;
+        if (lay.transposed()) {
+          WinogradConv wc = new WinogradConv(CpuKernelsProvider.scalar(), lay, w, null, 1);
+          how = "transposed " + (wc.packs(g) ? "packed" : "grid");
+        } else {
+          Winograd3x3 wc = new Winograd3x3(CpuKernelsProvider.scalar(), lay, w, null, 1);
+          how = (Winograd3x3.usesF43(g) ? "f43 " : "f23 ") + (wc.packs(g) ? "packed" : "grid");
+        }
+        seen.add(how);
       }
     }
     assertEquals(
-        "[forward grid, forward packed, transposed grid, transposed packed]", seen.toString());
+        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, f43 packed, transposed grid,"
+            + " transposed packed]",
+        seen.toString());
+  }
+
+  /** Whether a float32 run of this layer on the CPU backends uses Winograd F(4x4,3x3). */
+  static boolean runsF43(ConvSpec spec, ConvGeometry g) {
+    ConvLayout lay = ConvLayout.of(spec, 1);
+    if (spec.dtype() != DType.FLOAT32 || lay.transposed() || CpuConvBackend.NO_WINOGRAD) {
+      return false;
+    }
+    float[] w = new float[spec.inChannels() * lay.outC() / lay.groups() * lay.kH() * lay.kW()];
+    if (DilatedWinograd.applies(lay)) {
+      DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
+      return dw.fits(g) && Winograd3x3.usesF43(dw.phases(g));
+    }
+    return WinogradConv.applies(lay) && WinogradConv.pays(g) && Winograd3x3.usesF43(g);
   }
 
   @Test
@@ -543,7 +573,10 @@ class CpuConvBackendTest {
     for (int i = 0; i < want.scalarCount(); i++) {
       max = Math.max(max, Math.abs(want.getScalar(i)));
     }
-    double tol = exact ? 0 : (dt == DType.FLOAT64 ? 1e-9 : 2e-4) * max;
+    // Integer inputs are exact everywhere but in Winograd F(4x4,3x3), whose transforms scale by
+    // 1/6, 1/12, 1/24 (rounded): there a few float32 ulps of the largest output.
+    double exactTol = backend instanceof CpuConvBackend && runsF43(spec, g) ? 1e-5 : 0;
+    double tol = (exact ? exactTol : (dt == DType.FLOAT64 ? 1e-9 : 2e-4)) * max;
     int lanes = dt.lanes();
     int[] os = g.outputShape();
     for (int i = 0; i < want.scalarCount(); i++) {

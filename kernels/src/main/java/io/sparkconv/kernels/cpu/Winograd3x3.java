@@ -1,0 +1,68 @@
+package io.sparkconv.kernels.cpu;
+
+import io.sparkconv.kernels.spec.ConvGeometry;
+
+/**
+ * A 3×3 stride-1 Conv2d by Winograd, the variant chosen per run: F(4×4, 3×3) (36 products per 16
+ * outputs and channel pair, 4× fewer than direct) on outputs of at least {@link #F43_MIN_SIDE} per
+ * side, F(2×2, 3×3) (16 per 4, 2.25× fewer) on smaller ones, where F(4×4)'s tiles overhang the
+ * output and too few of them reach the threads. Each variant's transformed weights are built on its
+ * first run.
+ *
+ * <p>Numerics: F(2×2, 3×3) only adds, subtracts and halves (exact on small integers); F(4×4, 3×3)
+ * also scales by 1/4, 1/6, 1/12, 1/24 (weights, rounded once from double) and 2, 4, 5, 8, within a
+ * few float32 ulps of the largest output (PyTorch's tolerance for float32 is far wider).
+ *
+ * <p>Measured (2 threads, GFLOP/s F(2×2) vs F(4×4), best of 3): 14×14×256 ×8 images 331 vs 385,
+ * 28×28×128 ×8 ~300 vs ~410, 56×56×64 ×8 ~250 vs ~300; 10×10×256 ×8 290 vs 230, 7×7×512 ×8 265 vs
+ * 267.
+ */
+final class Winograd3x3 {
+  /** Output side from which F(4×4, 3×3) runs. */
+  static final int F43_MIN_SIDE = 14;
+
+  /**
+   * Benchmarking switch, {@code -Dsparkconv.cpu.winograd=f23|f43|auto} (default auto): one variant
+   * for every run, or the choice by output size.
+   */
+  static final String MODE = System.getProperty("sparkconv.cpu.winograd", "auto");
+
+  private final Lazy<WinogradConv> f23;
+  private final Lazy<WinogradConv> f43;
+
+  /**
+   * @param weight kept (not copied) until both variants are built
+   */
+  Winograd3x3(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
+    if (lay.transposed() || !WinogradConv.applies(lay)) {
+      throw new IllegalArgumentException("not a Winograd 3×3 Conv2d: " + lay);
+    }
+    this.f23 = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, false));
+    this.f43 = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, true));
+  }
+
+  /** Whether a run uses F(4×4, 3×3). */
+  static boolean usesF43(ConvGeometry g) {
+    return switch (MODE) {
+      case "f23" -> false;
+      case "f43" -> true;
+      default -> Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE;
+    };
+  }
+
+  /** Runs one batch; every output element is written. */
+  void run(float[] x, float[] y, ConvGeometry g) {
+    (usesF43(g) ? f43 : f23).get().run(x, y, g);
+  }
+
+  /** Whether a run of this geometry packs its tiles across images (for tests). */
+  boolean packs(ConvGeometry g) {
+    return (usesF43(g) ? f43 : f23).get().packs(g);
+  }
+
+  /** Drops the built variants' pooled buffers (the plan stays usable). */
+  void release() {
+    f23.ifPresent(WinogradConv::release);
+    f43.ifPresent(WinogradConv::release);
+  }
+}
