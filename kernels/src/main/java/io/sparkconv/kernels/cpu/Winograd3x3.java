@@ -21,6 +21,9 @@ final class Winograd3x3 {
   /** Output side from which F(4×4, 3×3) runs. */
   static final int F43_MIN_SIDE = 14;
 
+  /** 4×4 tiles per run from which F(4×4, 3×3) runs (8 panels of 32). */
+  static final int F43_MIN_TILES = 256;
+
   /**
    * Benchmarking switch, {@code -Dsparkconv.cpu.winograd=f23|f43|auto} (default auto): one variant
    * for every run, or the choice by output size.
@@ -29,6 +32,7 @@ final class Winograd3x3 {
 
   private final Lazy<WinogradConv> f23;
   private final Lazy<WinogradConv> f43;
+  private final int nr;
 
   /**
    * @param weight kept (not copied) until both variants are built
@@ -37,16 +41,31 @@ final class Winograd3x3 {
     if (lay.transposed() || !WinogradConv.applies(lay)) {
       throw new IllegalArgumentException("not a Winograd 3×3 Conv2d: " + lay);
     }
+    this.nr = kern.nr();
     this.f23 = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, false));
     this.f43 = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, true));
   }
 
-  /** Whether a run uses F(4×4, 3×3). */
-  static boolean usesF43(ConvGeometry g) {
+  /**
+   * Whether a run uses F(4×4, 3×3): outputs of at least {@link #F43_MIN_SIDE} per side, at least
+   * {@link #F43_MIN_TILES} tiles, and tiles read from the grid in place (images whose tile grid
+   * fills at least {@link WinogradConv#PACK_BELOW} of its panels' lanes): small images and batches
+   * ran faster by F(2×2, 3×3) at 2 threads (14×14 ×8 images, 256 channels: 258 vs 200 GFLOP/s; 7×7:
+   * 181 vs 140; dilated 3×3 on 28×28, 4 images: 215 vs 165).
+   */
+  boolean usesF43(ConvGeometry g) {
     return switch (MODE) {
       case "f23" -> false;
       case "f43" -> true;
-      default -> Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE;
+      default -> {
+        int tH = Ints.ceilDiv(g.outH(), 4);
+        int tW = Ints.ceilDiv(g.outW(), 4);
+        // The F(4×4) source's sub-plane pitch (WinogradConv.source for one phase, e0 = 0).
+        int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), 4 * (tW - 1) + 7), 4);
+        yield Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE
+            && (long) g.n() * tH * tW >= F43_MIN_TILES
+            && tH * tW >= WinogradConv.PACK_BELOW * Ints.roundUp(tH * pw, nr);
+      }
     };
   }
 

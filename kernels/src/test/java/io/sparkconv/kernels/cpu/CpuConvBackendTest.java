@@ -89,16 +89,16 @@ class CpuConvBackendTest {
     }
     c.add(
         new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {2, 48, 14, 40}));
-    // Winograd F(4x4,3x3) (outputs >= 14 per side): partial tiles at the right and bottom on the
-    // grid, 14x14 images packed, groups.
-    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 48, 17, 30}));
-    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {3, 48, 14, 14}));
-    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {3, 96, 18, 16}));
+    // Winograd F(4x4,3x3) (outputs >= 14 per side, >= 256 4x4 tiles, on the grid): partial tiles
+    // at the right and bottom, groups.
+    c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {7, 48, 17, 30}));
+    c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {4, 96, 34, 32}));
     // Dilated 3x3 as d^2 undilated Winograd phases (sides multiples of d, padding a multiple of d
     // on all sides, enough tiles); the same layers otherwise on the implicit GEMM.
     ConvSpec dil2 = conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(2)).build();
     c.add(new Case(dil2, new int[] {4, 48, 14, 12}));
     c.add(new Case(dil2, new int[] {2, 48, 13, 12}));
+    c.add(new Case(dil2, new int[] {4, 48, 34, 32})); // 16 phases of 17x16: F(4x4,3x3)
     c.add(new Case(dil2, new int[] {1, 48, 28, 30})); // phases of 14x15: F(4x4,3x3)
     c.add(
         new Case(
@@ -416,7 +416,8 @@ class CpuConvBackendTest {
       if (DilatedWinograd.applies(lay)) {
         DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
         if (dw.fits(g)) {
-          seen.add("dilated " + (Winograd3x3.usesF43(dw.phases(g)) ? "f43" : "f23"));
+          Winograd3x3 wc = new Winograd3x3(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1);
+          seen.add("dilated " + (wc.usesF43(dw.phases(g)) ? "f43" : "f23"));
         }
       } else if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
         String how;
@@ -425,15 +426,20 @@ class CpuConvBackendTest {
           how = "transposed " + (wc.packs(g) ? "packed" : "grid");
         } else {
           Winograd3x3 wc = new Winograd3x3(CpuKernelsProvider.scalar(), lay, w, null, 1);
-          how = (Winograd3x3.usesF43(g) ? "f43 " : "f23 ") + (wc.packs(g) ? "packed" : "grid");
+          how = (wc.usesF43(g) ? "f43 " : "f23 ") + (wc.packs(g) ? "packed" : "grid");
         }
         seen.add(how);
       }
     }
     assertEquals(
-        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, f43 packed, transposed grid,"
-            + " transposed packed]",
+        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, transposed grid, transposed"
+            + " packed]",
         seen.toString());
+  }
+
+  private static ConvLayout undilated(ConvLayout lay) {
+    return new ConvLayout(
+        false, lay.inC(), lay.outC(), lay.groups(), 3, 3, 1, 1, 1, 1, lay.padH(), lay.padW());
   }
 
   /** Whether a float32 run of this layer on the CPU backends uses Winograd F(4x4,3x3). */
@@ -445,9 +451,13 @@ class CpuConvBackendTest {
     float[] w = new float[spec.inChannels() * lay.outC() / lay.groups() * lay.kH() * lay.kW()];
     if (DilatedWinograd.applies(lay)) {
       DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
-      return dw.fits(g) && Winograd3x3.usesF43(dw.phases(g));
+      return dw.fits(g)
+          && new Winograd3x3(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1)
+              .usesF43(dw.phases(g));
     }
-    return WinogradConv.applies(lay) && WinogradConv.pays(g) && Winograd3x3.usesF43(g);
+    return WinogradConv.applies(lay)
+        && WinogradConv.pays(g)
+        && new Winograd3x3(CpuKernelsProvider.scalar(), lay, w, null, 1).usesF43(g);
   }
 
   @Test
