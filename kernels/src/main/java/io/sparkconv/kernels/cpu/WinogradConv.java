@@ -559,6 +559,15 @@ final class WinogradConv {
           int d = yo + lanes[nr + j];
           int rows = lanes[2 * nr + j] >> 3;
           int cols = lanes[2 * nr + j] & 7;
+          if (rows == 2 && cols == 2) {
+            // A whole 2×2 tile (ConvTranspose2d phases: outputs two apart).
+            int o = outTmp + j;
+            y[d] = m[o];
+            y[d + os] = m[o + nr];
+            y[d + os * g.outW()] = m[o + 2 * nr];
+            y[d + os * g.outW() + os] = m[o + 3 * nr];
+            continue;
+          }
           for (int a = 0; a < rows; a++) {
             for (int b = 0; b < cols; b++) {
               y[d + os * (a * g.outW() + b)] = m[outTmp + (to * a + b) * nr + j];
