@@ -622,14 +622,21 @@ final class OffsetGemmConvD {
       int d0,
       int d1,
       int pw) {
-    int lo = Math.min(2 * pw, left);
-    int hi = Math.max(lo, Math.min(2 * pw, left + iw));
+    padRow(x, r0, iw, left, buf, 2 * pw);
+    kern.deinterleave2D(buf, 0, s, d0, d1, pw);
+  }
+
+  /**
+   * {@code buf[c] = x[r0 + c − left]} where that column lies in {@code [0, iw)}, else 0, c < len.
+   */
+  static void padRow(double[] x, int r0, int iw, int left, double[] buf, int len) {
+    int lo = Math.min(len, left);
+    int hi = Math.max(lo, Math.min(len, left + iw));
     Arrays.fill(buf, 0, lo, 0.0);
     if (hi > lo) {
       System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
     }
-    Arrays.fill(buf, hi, 2 * pw, 0.0);
-    kern.deinterleave2D(buf, 0, s, d0, d1, pw);
+    Arrays.fill(buf, hi, len, 0.0);
   }
 
   /**

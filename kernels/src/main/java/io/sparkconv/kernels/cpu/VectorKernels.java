@@ -1111,71 +1111,63 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
-  // GENERATED-43-BEGIN (F(4×4, 3×3) transforms in small passes: one 6-point transform per
-  // method, so that C1 and C2 both compile them; 36 vectors in one method overflowed C1.)
+  // F(4×4, 3×3) transforms in small passes: one 6-point transform per call, so that C1 and C2
+  // both compile them (36 vectors in one method ran C1 out of virtual registers).
   @Override
   public void winograd43Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
     for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      int o = vOff + h;
       // Columns (Bᵀ d) into v, then each row of v (· B) in place.
       for (int c = 0; c < 6; c++) {
-        bt6Column(s, base + h, off, c, v, vOff + h + c * vStride, 6 * vStride);
+        bt6(
+            s,
+            b + off[c],
+            b + off[6 + c],
+            b + off[12 + c],
+            b + off[18 + c],
+            b + off[24 + c],
+            b + off[30 + c],
+            v,
+            o + c * vStride,
+            6 * vStride);
       }
       for (int i = 0; i < 6; i++) {
-        bt6Row(v, vOff + h + 6 * i * vStride, vStride);
+        int r = o + 6 * i * vStride;
+        bt6(
+            v,
+            r,
+            r + vStride,
+            r + 2 * vStride,
+            r + 3 * vStride,
+            r + 4 * vStride,
+            r + 5 * vStride,
+            v,
+            r,
+            vStride);
       }
     }
   }
 
-  /** {@code v[o + i·step] = (Bᵀ d)[i]} for d = column c of the patches. */
-  private static void bt6Column(float[] s, int b, int[] off, int c, float[] v, int o, int step) {
-    FloatVector d0 = FloatVector.fromArray(SF, s, b + off[0 + c]);
-    FloatVector d1 = FloatVector.fromArray(SF, s, b + off[6 + c]);
-    FloatVector d2 = FloatVector.fromArray(SF, s, b + off[12 + c]);
-    FloatVector d3 = FloatVector.fromArray(SF, s, b + off[18 + c]);
-    FloatVector d4 = FloatVector.fromArray(SF, s, b + off[24 + c]);
-    FloatVector d5 = FloatVector.fromArray(SF, s, b + off[30 + c]);
+  /** {@code t[o + i·step] = (Bᵀ d)[i]}, d = the vectors at i0..i5 of s (t may alias them). */
+  private static void bt6(
+      float[] s, int i0, int i1, int i2, int i3, int i4, int i5, float[] t, int o, int step) {
+    FloatVector d0 = FloatVector.fromArray(SF, s, i0);
+    FloatVector d1 = FloatVector.fromArray(SF, s, i1);
+    FloatVector d2 = FloatVector.fromArray(SF, s, i2);
+    FloatVector d3 = FloatVector.fromArray(SF, s, i3);
+    FloatVector d4 = FloatVector.fromArray(SF, s, i4);
+    FloatVector d5 = FloatVector.fromArray(SF, s, i5);
     FloatVector ta = d2.fma(MINUS_FOUR, d4);
     FloatVector tb = d1.fma(MINUS_FOUR, d3);
     FloatVector tc = d4.sub(d2);
     FloatVector te = d3.sub(d1).mul(TWO);
-    FloatVector t0 = d0.fma(FOUR, d2.fma(MINUS_FIVE, d4));
-    FloatVector t1 = ta.add(tb);
-    FloatVector t2 = ta.sub(tb);
-    FloatVector t3 = tc.add(te);
-    FloatVector t4 = tc.sub(te);
-    FloatVector t5 = d1.fma(FOUR, d3.fma(MINUS_FIVE, d5));
-    t0.intoArray(v, o + 0 * step);
-    t1.intoArray(v, o + 1 * step);
-    t2.intoArray(v, o + 2 * step);
-    t3.intoArray(v, o + 3 * step);
-    t4.intoArray(v, o + 4 * step);
-    t5.intoArray(v, o + 5 * step);
-  }
-
-  /** Row {@code v[r + k·stride]} (k < 6) times B, in place. */
-  private static void bt6Row(float[] v, int r, int stride) {
-    FloatVector d0 = FloatVector.fromArray(SF, v, r + 0 * stride);
-    FloatVector d1 = FloatVector.fromArray(SF, v, r + 1 * stride);
-    FloatVector d2 = FloatVector.fromArray(SF, v, r + 2 * stride);
-    FloatVector d3 = FloatVector.fromArray(SF, v, r + 3 * stride);
-    FloatVector d4 = FloatVector.fromArray(SF, v, r + 4 * stride);
-    FloatVector d5 = FloatVector.fromArray(SF, v, r + 5 * stride);
-    FloatVector ta = d2.fma(MINUS_FOUR, d4);
-    FloatVector tb = d1.fma(MINUS_FOUR, d3);
-    FloatVector tc = d4.sub(d2);
-    FloatVector te = d3.sub(d1).mul(TWO);
-    FloatVector t0 = d0.fma(FOUR, d2.fma(MINUS_FIVE, d4));
-    FloatVector t1 = ta.add(tb);
-    FloatVector t2 = ta.sub(tb);
-    FloatVector t3 = tc.add(te);
-    FloatVector t4 = tc.sub(te);
-    FloatVector t5 = d1.fma(FOUR, d3.fma(MINUS_FIVE, d5));
-    t0.intoArray(v, r + 0 * stride);
-    t1.intoArray(v, r + 1 * stride);
-    t2.intoArray(v, r + 2 * stride);
-    t3.intoArray(v, r + 3 * stride);
-    t4.intoArray(v, r + 4 * stride);
-    t5.intoArray(v, r + 5 * stride);
+    d0.fma(FOUR, d2.fma(MINUS_FIVE, d4)).intoArray(t, o);
+    ta.add(tb).intoArray(t, o + step);
+    ta.sub(tb).intoArray(t, o + 2 * step);
+    tc.add(te).intoArray(t, o + 3 * step);
+    tc.sub(te).intoArray(t, o + 4 * step);
+    d1.fma(FOUR, d3.fma(MINUS_FIVE, d5)).intoArray(t, o + 5 * step);
   }
 
   private static final FloatVector FOUR = FloatVector.broadcast(SF, 4f);
@@ -1188,46 +1180,36 @@ final class VectorKernels implements CpuKernels {
   public void winograd43Output(
       float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
     for (int h = 0; h < NR; h += LEN) {
-      // Rows (M A) in place, then columns (Aᵀ ·).
+      // Rows (M A) into their first four entries, then columns (Aᵀ ·) plus the bias.
       for (int i = 0; i < 6; i++) {
-        at6Row(m, mOff + h + 6 * i * mStride, mStride);
+        at6(
+            m,
+            mOff + h + 6 * i * mStride,
+            mStride,
+            false,
+            0f,
+            m,
+            mOff + h + 6 * i * mStride,
+            mStride);
       }
       for (int k = 0; k < 4; k++) {
-        at6Column(m, mOff + h + k * mStride, 6 * mStride, bias, out, outOff + h + k * NR);
+        at6(m, mOff + h + k * mStride, 6 * mStride, true, bias, out, outOff + h + k * NR, 4 * NR);
       }
     }
   }
 
-  /** Row {@code m[r + k·stride]} (k < 6) times A, into its first four entries. */
-  private static void at6Row(float[] m, int r, int stride) {
-    FloatVector m0 = FloatVector.fromArray(SF, m, r + 0 * stride);
-    FloatVector m1 = FloatVector.fromArray(SF, m, r + 1 * stride);
-    FloatVector m2 = FloatVector.fromArray(SF, m, r + 2 * stride);
-    FloatVector m3 = FloatVector.fromArray(SF, m, r + 3 * stride);
-    FloatVector m4 = FloatVector.fromArray(SF, m, r + 4 * stride);
-    FloatVector m5 = FloatVector.fromArray(SF, m, r + 5 * stride);
-    FloatVector pp = m1.add(m2);
-    FloatVector qq = m1.sub(m2);
-    FloatVector rr = m3.add(m4);
-    FloatVector ss = m3.sub(m4);
-    FloatVector w0 = m0.add(pp).add(rr);
-    FloatVector w1 = ss.fma(TWO, qq);
-    FloatVector w2 = rr.fma(FOUR, pp);
-    FloatVector w3 = ss.fma(EIGHT, qq).add(m5);
-    w0.intoArray(m, r + 0 * stride);
-    w1.intoArray(m, r + 1 * stride);
-    w2.intoArray(m, r + 2 * stride);
-    w3.intoArray(m, r + 3 * stride);
-  }
-
-  /** {@code out[o + 4a·NR] = (Aᵀ w)[a] + bias} for w = {@code m[c + i·step]}, i < 6. */
-  private static void at6Column(float[] m, int c, int step, float bias, float[] out, int o) {
-    FloatVector m0 = FloatVector.fromArray(SF, m, c + 0 * step);
-    FloatVector m1 = FloatVector.fromArray(SF, m, c + 1 * step);
-    FloatVector m2 = FloatVector.fromArray(SF, m, c + 2 * step);
-    FloatVector m3 = FloatVector.fromArray(SF, m, c + 3 * step);
-    FloatVector m4 = FloatVector.fromArray(SF, m, c + 4 * step);
-    FloatVector m5 = FloatVector.fromArray(SF, m, c + 5 * step);
+  /**
+   * {@code t[o + a·step] = (Aᵀ w)[a] (+ bias)} for a < 4, w = the vectors {@code s[i + k·stride]},
+   * k < 6 (t may alias them).
+   */
+  private static void at6(
+      float[] s, int i, int stride, boolean addBias, float bias, float[] t, int o, int step) {
+    FloatVector m0 = FloatVector.fromArray(SF, s, i);
+    FloatVector m1 = FloatVector.fromArray(SF, s, i + stride);
+    FloatVector m2 = FloatVector.fromArray(SF, s, i + 2 * stride);
+    FloatVector m3 = FloatVector.fromArray(SF, s, i + 3 * stride);
+    FloatVector m4 = FloatVector.fromArray(SF, s, i + 4 * stride);
+    FloatVector m5 = FloatVector.fromArray(SF, s, i + 5 * stride);
     FloatVector pp = m1.add(m2);
     FloatVector qq = m1.sub(m2);
     FloatVector rr = m3.add(m4);
@@ -1236,14 +1218,18 @@ final class VectorKernels implements CpuKernels {
     FloatVector y1 = ss.fma(TWO, qq);
     FloatVector y2 = rr.fma(FOUR, pp);
     FloatVector y3 = ss.fma(EIGHT, qq).add(m5);
-    FloatVector bv = FloatVector.broadcast(SF, bias);
-    y0.add(bv).intoArray(out, o + 0 * NR);
-    y1.add(bv).intoArray(out, o + 4 * NR);
-    y2.add(bv).intoArray(out, o + 8 * NR);
-    y3.add(bv).intoArray(out, o + 12 * NR);
+    if (addBias) {
+      FloatVector bv = FloatVector.broadcast(SF, bias);
+      y0 = y0.add(bv);
+      y1 = y1.add(bv);
+      y2 = y2.add(bv);
+      y3 = y3.add(bv);
+    }
+    y0.intoArray(t, o);
+    y1.intoArray(t, o + step);
+    y2.intoArray(t, o + 2 * step);
+    y3.intoArray(t, o + 3 * step);
   }
-
-  // GENERATED-43-END
 
   @Override
   public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {

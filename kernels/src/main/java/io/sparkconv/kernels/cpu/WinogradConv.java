@@ -403,13 +403,7 @@ final class WinogradConv {
    */
   private void splitRow4(
       float[] x, int r0, int iw, int left, float[] buf, float[] s, int d, int step, int pw) {
-    int lo = Math.min(4 * pw, left);
-    int hi = Math.max(lo, Math.min(4 * pw, left + iw));
-    Arrays.fill(buf, 0, lo, 0f);
-    if (hi > lo) {
-      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
-    }
-    Arrays.fill(buf, hi, 4 * pw, 0f);
+    OffsetGemmConv.padRow(x, r0, iw, left, buf, 4 * pw);
     kern.deinterleave4(buf, 0, s, d, step, pw);
   }
 
