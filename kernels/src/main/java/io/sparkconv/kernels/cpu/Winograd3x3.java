@@ -3,19 +3,20 @@ package io.sparkconv.kernels.cpu;
 import io.sparkconv.kernels.spec.ConvGeometry;
 
 /**
- * A 3×3 stride-1 Conv2d by Winograd, the variant chosen per run: F(4×4, 3×3) (36 products per 16
- * outputs and channel pair, 4× fewer than direct) on outputs of at least {@link #F43_MIN_SIDE} per
- * side, F(2×2, 3×3) (16 per 4, 2.25× fewer) on smaller ones, where F(4×4)'s tiles overhang the
- * output and too few of them reach the threads. Each variant's transformed weights are built on its
- * first run.
+ * A 3×3 stride-1 Conv2d by Winograd, the variant chosen per run ({@link #usesF43}): F(4×4, 3×3) (36
+ * products per 16 outputs and channel pair, 4× fewer than direct) on large runs, F(2×2, 3×3) (16
+ * per 4, 2.25× fewer) on small images and small batches. Each variant's transformed weights are
+ * built on its first run.
  *
  * <p>Numerics: F(2×2, 3×3) only adds, subtracts and halves (exact on small integers); F(4×4, 3×3)
  * also scales by 1/4, 1/6, 1/12, 1/24 (weights, rounded once from double) and 2, 4, 5, 8, within a
  * few float32 ulps of the largest output (PyTorch's tolerance for float32 is far wider).
  *
- * <p>Measured (2 threads, GFLOP/s F(2×2) vs F(4×4), best of 3): 14×14×256 ×8 images 331 vs 385,
- * 28×28×128 ×8 ~300 vs ~410, 56×56×64 ×8 ~250 vs ~300; 10×10×256 ×8 290 vs 230, 7×7×512 ×8 265 vs
- * 267.
+ * <p>Measured (2 threads, GFLOP/s F(2×2) vs F(4×4), medians of alternating runs): 56×56, 4 images,
+ * 64 channels 258 vs 309; one 224² image 245 vs 329; 28×28, 8 images, 128 channels 288 vs 422. But
+ * 14×14, 8 images, 256 channels (tiles packed across images) 258 vs 200, and 7×7, 8 images, 512
+ * channels 181 vs 140: few 4×4 tiles make few panels, each streaming all 36 transformed weight
+ * blocks, and output-channel splits that repeat the input transform.
  */
 final class Winograd3x3 {
   /** Output side from which F(4×4, 3×3) runs. */
