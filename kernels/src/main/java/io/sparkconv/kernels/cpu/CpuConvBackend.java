@@ -117,11 +117,7 @@ public final class CpuConvBackend implements ConvBackend {
       // Runs with few output tiles (one small image) cannot share Winograd's transformed weights
       // across enough panels: those run on the implicit GEMM.
       float[] w = weight.floats().clone();
-      if (lay.transposed()) {
-        WinogradConv wc = new WinogradConv(kernels, lay, w, b, threads);
-        return fastOrGemm(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
-      }
-      Winograd3x3 wc = new Winograd3x3(kernels, lay, w, b, threads);
+      WinogradVariants wc = new WinogradVariants(kernels, lay, w, b, threads);
       return fastOrGemm(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);

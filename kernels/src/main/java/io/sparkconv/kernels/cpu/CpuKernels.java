@@ -160,6 +160,23 @@ interface CpuKernels {
   void winograd43Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
 
   /**
+   * Winograd F(4×4, 2×2) input transform of NR tiles: 5×5 patches {@code d[e] = s[base + off[e] +
+   * j]}, {@code V = Bᵀ d B} with {@code Bᵀ = [[2, −1, −2, 1, 0], [0, −2, −1, 1, 0], [0, 2, −3, 1,
+   * 0], [0, −1, 0, 1, 0], [0, 2, −1, −2, 1]]} (points 0, 1, −1, 2, ∞), stored as {@code v[vOff +
+   * ξ·vStride + j]} for ξ = 5·i + k < 25. Both kernel sets run the same operations in the same
+   * order.
+   */
+  void winograd42Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd F(4×4, 2×2) output transform of NR tiles, {@code Aᵀ = [[1, 1, 1, 1, 0], [0, 1, −1, 2,
+   * 0], [0, 1, 1, 4, 0], [0, 1, −1, 8, 1]]}: {@code Y = Aᵀ M A + bias} with {@code M[ξ] = m[mOff +
+   * ξ·mStride + j]} (ξ < 25); outputs to {@code out[outOff + (4·a + b)·NR + j]}. May overwrite the
+   * m entries it reads (intermediate sums).
+   */
+  void winograd42Output(float[] m, int mOff, int mStride, float bias, float[] out, int outOff);
+
+  /**
    * Winograd F(2×2, 2×2) input transform of NR tiles: 3×3 patches {@code d[e] = s[base + off[e] +
    * j]}, {@code V = Bᵀ d B} with {@code Bᵀ = [[1, −1, 0], [0, 1, 0], [0, −1, 1]]}, stored as {@code
    * v[vOff + ξ·vStride + j]} for ξ < 9.

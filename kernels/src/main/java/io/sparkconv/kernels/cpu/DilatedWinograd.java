@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A 3×3 stride-1 Conv2d with dilation d > 1 as d² independent undilated convolutions, run by
- * Winograd ({@link Winograd3x3}) in one batch: output {@code (oh, ow)} reads inputs {@code (oh +
- * d·i − P, ow + d·j − P)}, all of its own residue class mod d when the padding P is a multiple of
+ * Winograd ({@link WinogradVariants}) in one batch: output {@code (oh, ow)} reads inputs {@code (oh
+ * + d·i − P, ow + d·j − P)}, all of its own residue class mod d when the padding P is a multiple of
  * d. So phase {@code (a, b)} of the output (rows {@code a + d·q}, columns {@code b + d·r}) is a
  * plain 3×3 convolution, padding P/d, of phase {@code (a, b)} of the input; with H and W multiples
  * of d all d² phases have one shape and run as d²·N images of one Winograd call.
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * undilated Winograd's, within the same few float32 ulps of the direct sums.
  */
 final class DilatedWinograd {
-  private final Winograd3x3 winograd;
+  private final WinogradVariants winograd;
   private final int d;
   private final int threads;
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
@@ -46,7 +46,7 @@ final class DilatedWinograd {
     }
     this.d = lay.dH();
     this.threads = Math.max(1, threads);
-    this.winograd = new Winograd3x3(kern, undilated(lay), weight, bias, threads);
+    this.winograd = new WinogradVariants(kern, undilated(lay), weight, bias, threads);
   }
 
   /**

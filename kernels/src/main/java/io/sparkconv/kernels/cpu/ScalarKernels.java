@@ -455,6 +455,78 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void winograd42Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    float[] d = new float[25];
+    float[] t = new float[5];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 25; e++) {
+        d[e] = s[base + off[e] + j];
+      }
+      // Columns (Bᵀ d), then rows (· B), in the vector kernel's order of operations.
+      for (int c = 0; c < 5; c++) {
+        bt5(d[c], d[5 + c], d[10 + c], d[15 + c], d[20 + c], t);
+        for (int i = 0; i < 5; i++) {
+          d[5 * i + c] = t[i];
+        }
+      }
+      for (int i = 0; i < 5; i++) {
+        int r = 5 * i;
+        bt5(d[r], d[r + 1], d[r + 2], d[r + 3], d[r + 4], t);
+        for (int k = 0; k < 5; k++) {
+          v[vOff + (r + k) * vStride + j] = t[k];
+        }
+      }
+    }
+  }
+
+  /** One 5-point Bᵀ product of F(4, 2), as {@code VectorKernels.bt5} computes it. */
+  private static void bt5(float d0, float d1, float d2, float d3, float d4, float[] t) {
+    float e = d3 - d1;
+    t[0] = Math.fma(d0 - d2, 2f, e);
+    t[1] = Math.fma(d1, -2f, d3 - d2);
+    t[2] = Math.fma(d1, 2f, Math.fma(d2, -3f, d3));
+    t[3] = e;
+    t[4] = Math.fma(d1 - d3, 2f, d4 - d2);
+  }
+
+  @Override
+  public void winograd42Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    float[] q = new float[25];
+    float[] w = new float[20];
+    float[] t = new float[4];
+    for (int j = 0; j < NR; j++) {
+      for (int e = 0; e < 25; e++) {
+        q[e] = m[mOff + e * mStride + j];
+      }
+      // Rows (M A), then columns (Aᵀ ·), in the vector kernel's order of operations.
+      for (int i = 0; i < 5; i++) {
+        int r = 5 * i;
+        at5(q[r], q[r + 1], q[r + 2], q[r + 3], q[r + 4], t);
+        for (int b = 0; b < 4; b++) {
+          w[4 * i + b] = t[b];
+        }
+      }
+      for (int b = 0; b < 4; b++) {
+        at5(w[b], w[4 + b], w[8 + b], w[12 + b], w[16 + b], t);
+        for (int a = 0; a < 4; a++) {
+          out[outOff + (4 * a + b) * NR + j] = t[a] + bias;
+        }
+      }
+    }
+  }
+
+  /** One 5-point Aᵀ product of F(4, 2), as {@code VectorKernels.at5} computes it. */
+  private static void at5(float m0, float m1, float m2, float m3, float m4, float[] t) {
+    float p = m1 + m2;
+    float q = m1 - m2;
+    t[0] = m0 + p + m3;
+    t[1] = Math.fma(m3, 2f, q);
+    t[2] = Math.fma(m3, 4f, p);
+    t[3] = Math.fma(m3, 8f, q) + m4;
+  }
+
+  @Override
   public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
     float[] d = new float[9];
     for (int j = 0; j < NR; j++) {

@@ -1231,6 +1231,96 @@ final class VectorKernels implements CpuKernels {
     y3.intoArray(t, o + 3 * step);
   }
 
+  // F(4×4, 2×2) transforms, one 5-point transform per call (as for F(4×4, 3×3)).
+  @Override
+  public void winograd42Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
+    for (int h = 0; h < NR; h += LEN) {
+      int b = base + h;
+      int o = vOff + h;
+      // Columns (Bᵀ d) into v, then each row of v (· B) in place.
+      for (int c = 0; c < 5; c++) {
+        bt5(
+            s,
+            b + off[c],
+            b + off[5 + c],
+            b + off[10 + c],
+            b + off[15 + c],
+            b + off[20 + c],
+            v,
+            o + c * vStride,
+            5 * vStride);
+      }
+      for (int i = 0; i < 5; i++) {
+        int r = o + 5 * i * vStride;
+        bt5(v, r, r + vStride, r + 2 * vStride, r + 3 * vStride, r + 4 * vStride, v, r, vStride);
+      }
+    }
+  }
+
+  /** {@code t[o + i·step] = (Bᵀ d)[i]}, d = the vectors at i0..i4 of s (t may alias them). */
+  private static void bt5(
+      float[] s, int i0, int i1, int i2, int i3, int i4, float[] t, int o, int step) {
+    FloatVector d0 = FloatVector.fromArray(SF, s, i0);
+    FloatVector d1 = FloatVector.fromArray(SF, s, i1);
+    FloatVector d2 = FloatVector.fromArray(SF, s, i2);
+    FloatVector d3 = FloatVector.fromArray(SF, s, i3);
+    FloatVector d4 = FloatVector.fromArray(SF, s, i4);
+    FloatVector e = d3.sub(d1);
+    d0.sub(d2).fma(TWO, e).intoArray(t, o);
+    d1.fma(MINUS_TWO, d3.sub(d2)).intoArray(t, o + step);
+    d1.fma(TWO, d2.fma(MINUS_THREE, d3)).intoArray(t, o + 2 * step);
+    e.intoArray(t, o + 3 * step);
+    d1.sub(d3).fma(TWO, d4.sub(d2)).intoArray(t, o + 4 * step);
+  }
+
+  private static final FloatVector MINUS_TWO = FloatVector.broadcast(SF, -2f);
+  private static final FloatVector MINUS_THREE = FloatVector.broadcast(SF, -3f);
+
+  @Override
+  public void winograd42Output(
+      float[] m, int mOff, int mStride, float bias, float[] out, int outOff) {
+    for (int h = 0; h < NR; h += LEN) {
+      // Rows (M A) into their first four entries, then columns (Aᵀ ·) plus the bias.
+      for (int i = 0; i < 5; i++) {
+        int r = mOff + h + 5 * i * mStride;
+        at5(m, r, mStride, false, 0f, m, r, mStride);
+      }
+      for (int k = 0; k < 4; k++) {
+        at5(m, mOff + h + k * mStride, 5 * mStride, true, bias, out, outOff + h + k * NR, 4 * NR);
+      }
+    }
+  }
+
+  /**
+   * {@code t[o + a·step] = (Aᵀ w)[a] (+ bias)} for a < 4, w = the vectors {@code s[i + k·stride]},
+   * k < 5 (t may alias them).
+   */
+  private static void at5(
+      float[] s, int i, int stride, boolean addBias, float bias, float[] t, int o, int step) {
+    FloatVector m0 = FloatVector.fromArray(SF, s, i);
+    FloatVector m1 = FloatVector.fromArray(SF, s, i + stride);
+    FloatVector m2 = FloatVector.fromArray(SF, s, i + 2 * stride);
+    FloatVector m3 = FloatVector.fromArray(SF, s, i + 3 * stride);
+    FloatVector m4 = FloatVector.fromArray(SF, s, i + 4 * stride);
+    FloatVector pp = m1.add(m2);
+    FloatVector qq = m1.sub(m2);
+    FloatVector y0 = m0.add(pp).add(m3);
+    FloatVector y1 = m3.fma(TWO, qq);
+    FloatVector y2 = m3.fma(FOUR, pp);
+    FloatVector y3 = m3.fma(EIGHT, qq).add(m4);
+    if (addBias) {
+      FloatVector bv = FloatVector.broadcast(SF, bias);
+      y0 = y0.add(bv);
+      y1 = y1.add(bv);
+      y2 = y2.add(bv);
+      y3 = y3.add(bv);
+    }
+    y0.intoArray(t, o);
+    y1.intoArray(t, o + step);
+    y2.intoArray(t, o + 2 * step);
+    y3.intoArray(t, o + 3 * step);
+  }
+
   @Override
   public void winograd22Input(float[] s, int base, int[] off, float[] v, int vOff, int vStride) {
     for (int h = 0; h < NR; h += LEN) {

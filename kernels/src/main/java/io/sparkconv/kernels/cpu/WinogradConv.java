@@ -10,15 +10,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ul>
  *   <li>Conv2d 3×3, stride 1, dilation 1 by F(2×2, 3×3): 16 multiply-adds per tile and channel pair
  *       instead of 36 (2.25× fewer GEMM FLOPs), or by F(4×4, 3×3): 36 instead of 144 (4× fewer);
- *       {@link Winograd3x3} picks one per run;
+ *       {@link WinogradVariants} picks one per run;
  *   <li>ConvTranspose2d 4×4, stride 2, dilation 1 (the usual 2× upsampling): in gather form each of
  *       its four output phases is a stride-1 correlation with a 2×2 sub-kernel, run by F(2×2, 2×2):
- *       9 instead of 16 (1.78× fewer).
+ *       9 instead of 16 (1.78× fewer), or by F(4×4, 2×2): 25 instead of 64 (2.56× fewer).
  * </ul>
  *
- * <p>The 2×2 transforms only add, subtract and halve, so results stay within a few float32 ulps of
- * the direct sums (and are exact on small integers); F(4×4, 3×3) also scales (see {@link
- * Winograd3x3}).
+ * <p>The 2×2-tile transforms only add, subtract and halve, so results stay within a few float32
+ * ulps of the direct sums (and are exact on small integers); the 4×4-tile ones also scale (see
+ * {@link WinogradVariants}).
  *
  * <p>Layout: the zero-padded input is split into its TO × TO stride phases, TO the output tile side
  * (sub-plane {@code (a, b)} holds rows {@code a, a+TO, ...}, columns {@code b, b+TO, ...}), so
@@ -114,7 +114,11 @@ final class WinogradConv {
     /** Conv2d 3×3: 4×4 outputs from 6×6 patches, 36 products (4× fewer than direct). */
     F43(4, 6),
     /** ConvTranspose2d 4×4 stride 2, per output phase: 2×2 outputs from 3×3 patches. */
-    F22(2, 3);
+    F22(2, 3),
+    /**
+     * ConvTranspose2d 4×4 stride 2, per output phase: 4×4 outputs from 5×5 patches, 25 products.
+     */
+    F42(4, 5);
 
     final int to;
     final int patch;
@@ -130,10 +134,11 @@ final class WinogradConv {
   }
 
   /**
-   * @param f43 Conv2d by F(4×4, 3×3) instead of F(2×2, 3×3) (ignored for ConvTranspose2d)
+   * @param large 4×4 output tiles: F(4×4, 3×3) instead of F(2×2, 3×3) for Conv2d, F(4×4, 2×2)
+   *     instead of F(2×2, 2×2) per phase for ConvTranspose2d
    */
   WinogradConv(
-      CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads, boolean f43) {
+      CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads, boolean large) {
     if (!applies(lay)) {
       throw new IllegalArgumentException("no Winograd variant for " + lay);
     }
@@ -144,7 +149,10 @@ final class WinogradConv {
     this.bias = bias;
     this.threads = Math.max(1, threads);
     this.mPad = Ints.roundUp(lay.outCPerGroup(), mr);
-    this.variant = lay.transposed() ? Variant.F22 : f43 ? Variant.F43 : Variant.F23;
+    this.variant =
+        lay.transposed()
+            ? (large ? Variant.F42 : Variant.F22)
+            : (large ? Variant.F43 : Variant.F23);
     this.patch = variant.patch;
     this.elems = patch * patch;
     this.to = variant.to;
@@ -236,7 +244,9 @@ final class WinogradConv {
   }
 
   /**
-   * G·v: F(2,3) {@code G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]}; F(2,2) {@code [[1,0],[1,1],[0,1]]}.
+   * G·v: F(2,3) {@code G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]}; F(4,3) Lavin's; F(2,2) {@code
+   * [[1,0],[1,1],[0,1]]}; F(4,2) {@code [[½,0],[−½,−½],[−⅙,⅙],[⅙,⅓],[0,1]]} (points 0, 1, −1, 2,
+   * ∞).
    */
   private double[] applyG(double[] v) {
     return switch (variant) {
@@ -251,6 +261,8 @@ final class WinogradConv {
             v[2]
           };
       case F22 -> new double[] {v[0], v[0] + v[1], v[1]};
+      case F42 ->
+          new double[] {v[0] / 2, -(v[0] + v[1]) / 2, (v[1] - v[0]) / 6, v[0] / 6 + v[1] / 3, v[1]};
     };
   }
 
@@ -538,6 +550,7 @@ final class WinogradConv {
           case F23 -> kern.winogradOutput(m, oc * nr, ms, bv, m, outTmp);
           case F43 -> kern.winograd43Output(m, oc * nr, ms, bv, m, outTmp);
           case F22 -> kern.winograd22Output(m, oc * nr, ms, bv, m, outTmp);
+          case F42 -> kern.winograd42Output(m, oc * nr, ms, bv, m, outTmp);
         }
         int yo = yBase + oc * ohw;
         for (int i = 0; i < nRuns; i++) {
@@ -567,6 +580,17 @@ final class WinogradConv {
             y[d + os * g.outW() + os] = m[o + 3 * nr];
             continue;
           }
+          if (rows == 4 && cols == 4) {
+            // A whole 4×4 tile, outputs os apart.
+            int o = outTmp + j;
+            for (int a = 0; a < 4; a++, d += os * g.outW(), o += 4 * nr) {
+              y[d] = m[o];
+              y[d + os] = m[o + nr];
+              y[d + 2 * os] = m[o + 2 * nr];
+              y[d + 3 * os] = m[o + 3 * nr];
+            }
+            continue;
+          }
           for (int a = 0; a < rows; a++) {
             for (int b = 0; b < cols; b++) {
               y[d + os * (a * g.outW() + b)] = m[outTmp + (to * a + b) * nr + j];
@@ -582,6 +606,7 @@ final class WinogradConv {
       case F23 -> kern.winogradInput(s, base, off, v, vOff, vStride);
       case F43 -> kern.winograd43Input(s, base, off, v, vOff, vStride);
       case F22 -> kern.winograd22Input(s, base, off, v, vOff, vStride);
+      case F42 -> kern.winograd42Input(s, base, off, v, vOff, vStride);
     }
   }
 

@@ -286,6 +286,15 @@ class CpuConvBackendTest {
         new Case(
             deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
             new int[] {2, 48, 6, 5}));
+    // F(4x4,2x2) phases (outputs 16 to 32 per side): 24x20, and 22x20 with uneven padding.
+    c.add(
+        new Case(
+            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 48, 12, 10}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {2, 48, 13, 11}));
     return c;
   }
 
@@ -416,23 +425,21 @@ class CpuConvBackendTest {
       if (DilatedWinograd.applies(lay)) {
         DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
         if (dw.fits(g)) {
-          Winograd3x3 wc = new Winograd3x3(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1);
-          seen.add("dilated " + (wc.usesF43(dw.phases(g)) ? "f43" : "f23"));
+          WinogradVariants wc =
+              new WinogradVariants(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1);
+          seen.add("dilated " + (wc.usesLarge(dw.phases(g)) ? "f43" : "f23"));
         }
       } else if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
-        String how;
-        if (lay.transposed()) {
-          WinogradConv wc = new WinogradConv(CpuKernelsProvider.scalar(), lay, w, null, 1);
-          how = "transposed " + (wc.packs(g) ? "packed" : "grid");
-        } else {
-          Winograd3x3 wc = new Winograd3x3(CpuKernelsProvider.scalar(), lay, w, null, 1);
-          how = (wc.usesF43(g) ? "f43 " : "f23 ") + (wc.packs(g) ? "packed" : "grid");
-        }
-        seen.add(how);
+        WinogradVariants wc = new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1);
+        String variant =
+            lay.transposed()
+                ? (wc.usesLarge(g) ? "t42 " : "t22 ")
+                : (wc.usesLarge(g) ? "f43 " : "f23 ");
+        seen.add(variant + (wc.packs(g) ? "packed" : "grid"));
       }
     }
     assertEquals(
-        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, transposed grid, transposed"
+        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, t22 grid, t22 packed, t42"
             + " packed]",
         seen.toString());
   }
@@ -442,22 +449,22 @@ class CpuConvBackendTest {
         false, lay.inC(), lay.outC(), lay.groups(), 3, 3, 1, 1, 1, 1, lay.padH(), lay.padW());
   }
 
-  /** Whether a float32 run of this layer on the CPU backends uses Winograd F(4x4,3x3). */
-  static boolean runsF43(ConvSpec spec, ConvGeometry g) {
+  /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */
+  static boolean runsLargeWinograd(ConvSpec spec, ConvGeometry g) {
     ConvLayout lay = ConvLayout.of(spec, 1);
-    if (spec.dtype() != DType.FLOAT32 || lay.transposed() || CpuConvBackend.NO_WINOGRAD) {
+    if (spec.dtype() != DType.FLOAT32 || CpuConvBackend.NO_WINOGRAD) {
       return false;
     }
     float[] w = new float[spec.inChannels() * lay.outC() / lay.groups() * lay.kH() * lay.kW()];
     if (DilatedWinograd.applies(lay)) {
       DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
       return dw.fits(g)
-          && new Winograd3x3(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1)
-              .usesF43(dw.phases(g));
+          && new WinogradVariants(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1)
+              .usesLarge(dw.phases(g));
     }
     return WinogradConv.applies(lay)
         && WinogradConv.pays(g)
-        && new Winograd3x3(CpuKernelsProvider.scalar(), lay, w, null, 1).usesF43(g);
+        && new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1).usesLarge(g);
   }
 
   @Test
@@ -583,9 +590,9 @@ class CpuConvBackendTest {
     for (int i = 0; i < want.scalarCount(); i++) {
       max = Math.max(max, Math.abs(want.getScalar(i)));
     }
-    // Integer inputs are exact everywhere but in Winograd F(4x4,3x3), whose transforms scale by
-    // 1/6, 1/12, 1/24 (rounded): there a few float32 ulps of the largest output.
-    double exactTol = backend instanceof CpuConvBackend && runsF43(spec, g) ? 1e-5 : 0;
+    // Integer inputs are exact everywhere but in Winograd with 4x4 tiles, whose transforms scale by
+    // 1/3, 1/6, 1/12, 1/24 (rounded): there a few float32 ulps of the largest output.
+    double exactTol = backend instanceof CpuConvBackend && runsLargeWinograd(spec, g) ? 1e-5 : 0;
     double tol = (exact ? exactTol : (dt == DType.FLOAT64 ? 1e-9 : 2e-4)) * max;
     int lanes = dt.lanes();
     int[] os = g.outputShape();
