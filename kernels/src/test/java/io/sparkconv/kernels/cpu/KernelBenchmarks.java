@@ -53,6 +53,12 @@ public class KernelBenchmarks {
   private float[] rows;
   private int[] taps;
   private float[] w9;
+  private float[] wsrc;
+  private int[] off43;
+  private int[] off23;
+  private float[] wv;
+  private float[] wm;
+  private float[] wout;
 
   private OffsetGemmConv stem;
   private float[] stemX;
@@ -82,6 +88,19 @@ public class KernelBenchmarks {
       taps[i] = i / 3 * 58 + i % 3;
     }
     w9 = random(r, 9);
+    // Winograd transforms of one panel (NR tiles), patches read in place from 16 or 4 sub-planes.
+    wsrc = random(r, 16 * 1024 + 64);
+    off43 = new int[36];
+    for (int e = 0; e < 36; e++) {
+      off43[e] = ((e / 6 % 4) * 4 + e % 6 % 4) * 1024 + (e / 6 / 4) * 40 + e % 6 / 4;
+    }
+    off23 = new int[16];
+    for (int e = 0; e < 16; e++) {
+      off23[e] = ((e / 4 % 2) * 2 + e % 4 % 2) * 1024 + (e / 4 / 2) * 40 + e % 4 / 2;
+    }
+    wv = new float[36 * 1040];
+    wm = random(r, 36 * 1040);
+    wout = new float[16 * 64];
 
     ConvSpec s =
         ConvSpec.conv2d(3, 64, Size2.of(7)).stride(Size2.of(2)).padding(Padding.of(3)).build();
@@ -120,6 +139,27 @@ public class KernelBenchmarks {
   public float[] gemmTileShift() {
     k.gemmTileShift(a, 0, b, 0, offs, 0, kc, null, 0, k.mr(), false, c, 0, k.nr(), 0);
     return c;
+  }
+
+  /** F(4×4, 3×3) input transform of one panel: NR tiles' 6×6 patches to V (36 rows of NR). */
+  @Benchmark
+  public float[] winograd43Input() {
+    k.winograd43Input(wsrc, 0, off43, wv, 0, 1040);
+    return wv;
+  }
+
+  /** F(4×4, 3×3) output transform of one channel of a panel: 36 rows of M to 4×4 outputs. */
+  @Benchmark
+  public float[] winograd43Output() {
+    k.winograd43Output(wm, 0, 1040, 0.5f, wout, 0);
+    return wout;
+  }
+
+  /** F(2×2, 3×3) input transform of one panel (16 rows), for comparison per output: 4× fewer. */
+  @Benchmark
+  public float[] winograd23Input() {
+    k.winogradInput(wsrc, 0, off23, wv, 0, 1040);
+    return wv;
   }
 
   /** Depthwise 3×3 over one 56×56 plane: 56,448 FLOPs. */
