@@ -89,7 +89,7 @@ class CpuConvBackendTest {
     }
     c.add(
         new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {2, 48, 14, 40}));
-    // Winograd F(4x4,3x3) (outputs >= 14 per side, >= 256 4x4 tiles, on the grid): partial tiles
+    // Winograd F(4x4,3x3) (outputs >= 14 per side, >= 128 4x4 tiles, on the grid): partial tiles
     // at the right and bottom, groups.
     c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {7, 48, 17, 30}));
     c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {4, 96, 34, 32}));
