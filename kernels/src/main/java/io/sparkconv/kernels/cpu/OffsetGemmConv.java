@@ -363,7 +363,7 @@ final class OffsetGemmConv {
       if (need > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("input too large for the CPU backend: " + g);
       }
-      s = borrowSource((int) need);
+      s = Pools.borrow(sources, (int) need);
       fillSource(x, s, g, src);
     }
     int padT = lay.transposed() ? 0 : g.padTop();
@@ -434,11 +434,6 @@ final class OffsetGemmConv {
         sources.add(s);
       }
     }
-  }
-
-  private float[] borrowSource(int size) {
-    float[] s = sources.poll();
-    return s != null && s.length >= size ? s : new float[size];
   }
 
   /** Register-tile columns of one image's output grid for a phase (0 when it has no outputs). */

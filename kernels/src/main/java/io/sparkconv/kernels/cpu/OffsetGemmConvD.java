@@ -365,7 +365,7 @@ final class OffsetGemmConvD {
       if (need > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("input too large for the CPU backend: " + g);
       }
-      s = borrowSource((int) need);
+      s = Pools.borrowD(sources, (int) need);
       fillSource(x, s, g, src);
     }
     int padT = lay.transposed() ? 0 : g.padTop();
@@ -436,11 +436,6 @@ final class OffsetGemmConvD {
         sources.add(s);
       }
     }
-  }
-
-  private double[] borrowSource(int size) {
-    double[] s = sources.poll();
-    return s != null && s.length >= size ? s : new double[size];
   }
 
   /** Register-tile columns of one image's output grid for a phase (0 when it has no outputs). */

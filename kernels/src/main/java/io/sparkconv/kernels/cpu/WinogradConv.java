@@ -309,10 +309,7 @@ final class WinogradConv {
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
     }
-    float[] s = sources.poll();
-    if (s == null || s.length < need) {
-      s = new float[(int) need];
-    }
+    float[] s = Pools.borrow(sources, (int) need);
     try {
       fillSource(x, s, g, src);
       int padT = lay.transposed() ? 0 : g.padTop();

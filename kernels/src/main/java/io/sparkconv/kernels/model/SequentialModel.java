@@ -46,18 +46,13 @@ public final class SequentialModel implements AutoCloseable {
    *     input does not fit it; nothing is computed in that case when the shapes are wrong
    */
   public Tensor forward(Tensor input) {
-    outputShape(input.shape());
-    Tensor x = input;
-    for (Layer l : layers) {
-      x = l.forward(x);
-    }
-    return x;
+    return forward(input, null);
   }
 
   /**
    * As {@link #forward(Tensor)}, with the layers' outputs kept in {@code ws} from one call to the
    * next (the hot path of a stream of batches): the returned tensor belongs to the workspace and is
-   * valid until the next call with it. Each thread uses its own workspace.
+   * valid until the next call with it. Each thread uses its own workspace; null: fresh outputs.
    */
   public Tensor forward(Tensor input, Workspace ws) {
     outputShape(input.shape());
