@@ -35,7 +35,8 @@ final class DilatedWinograd {
         && WinogradConv.applies(undilated(lay));
   }
 
-  private static ConvLayout undilated(ConvLayout lay) {
+  /** The layer without its dilation (the layout its phases run as). */
+  static ConvLayout undilated(ConvLayout lay) {
     return new ConvLayout(
         false, lay.inC(), lay.outC(), lay.groups(), 3, 3, 1, 1, 1, 1, lay.padH(), lay.padW());
   }

@@ -426,7 +426,8 @@ class CpuConvBackendTest {
         DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
         if (dw.fits(g)) {
           WinogradVariants wc =
-              new WinogradVariants(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1);
+              new WinogradVariants(
+                  CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, 1);
           seen.add("dilated " + (wc.usesLarge(dw.phases(g)) ? "f43" : "f23"));
         }
       } else if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
@@ -444,11 +445,6 @@ class CpuConvBackendTest {
         seen.toString());
   }
 
-  private static ConvLayout undilated(ConvLayout lay) {
-    return new ConvLayout(
-        false, lay.inC(), lay.outC(), lay.groups(), 3, 3, 1, 1, 1, 1, lay.padH(), lay.padW());
-  }
-
   /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */
   static boolean runsLargeWinograd(ConvSpec spec, ConvGeometry g) {
     ConvLayout lay = ConvLayout.of(spec, 1);
@@ -459,7 +455,8 @@ class CpuConvBackendTest {
     if (DilatedWinograd.applies(lay)) {
       DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
       return dw.fits(g)
-          && new WinogradVariants(CpuKernelsProvider.scalar(), undilated(lay), w, null, 1)
+          && new WinogradVariants(
+                  CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, 1)
               .usesLarge(dw.phases(g));
     }
     return WinogradConv.applies(lay)
