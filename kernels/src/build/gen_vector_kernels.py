@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Generates the GEMM register tiles of VectorKernels.java (unrolled accumulators).
+"""Generates the register tiles of VectorKernels.java (unrolled accumulators).
 
     python3 kernels/src/build/gen_vector_kernels.py MR NV   (from the repository root)
 
-MR rows (broadcast weights) x NV vectors (input panel) of accumulators. Only the text between the
-GENERATED markers is replaced; the rest of VectorKernels.java is hand-written.
+GEMM tiles: MR rows (broadcast weights) x NV vectors (input panel) of accumulators, between the
+GENERATED markers. Blocked tiles (BlockedConv): W output positions x 32 output channels (two
+vectors), one method per width W in [BLOCK_MIN, BLOCK_MAX], between the BLOCKED markers. The rest
+of VectorKernels.java is hand-written.
 """
 import re
 import sys
@@ -156,6 +158,57 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
     return ''.join(L)
 
 
+BLOCK_MIN = 7
+BLOCK_MAX = 14
+
+
+def gen_blocked():
+    L = ['''  @Override
+  public void blockedTile(
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      int width,
+      float[] t) {
+    switch (width) {
+''']
+    for W in range(BLOCK_MIN, BLOCK_MAX + 1):
+        L.append(f'      case {W} -> blocked{W}(x, xOff, taps, w, wOff, bias, biasOff, t);\n')
+    L.append('      default -> throw new IllegalArgumentException(\n')
+    L.append(f'          "width " + width + " outside [{BLOCK_MIN}, {BLOCK_MAX}]");\n')
+    L.append('    }\n  }\n')
+    for W in range(BLOCK_MIN, BLOCK_MAX + 1):
+        L.append(f'''
+  private static void blocked{W}(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {{
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+''')
+        for j in range(W):
+            L.append(f'    FloatVector c{j}_0 = bias0;\n    FloatVector c{j}_1 = bias1;\n')
+        L.append('''    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+''')
+        for j in range(W):
+            L.append(f'        FloatVector b{j} = FloatVector.broadcast(SF, x[xi + {j} * BLOCK_C]);\n')
+            L.append(f'        c{j}_0 = b{j}.fma(w0, c{j}_0);\n        c{j}_1 = b{j}.fma(w1, c{j}_1);\n')
+        L.append('      }\n    }\n')
+        for j in range(W):
+            L.append(f'    c{j}_0.intoArray(t, {j} * BLOCK_OC);\n    c{j}_1.intoArray(t, {j} * BLOCK_OC + LEN);\n')
+        L.append('  }\n')
+    return ''.join(L)
+
+
 p = Path("kernels/src/main/java/io/sparkconv/kernels/cpu/VectorKernels.java")
 s = p.read_text()
 body = ("  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py %d %d\n" % (MR, NV)
@@ -168,4 +221,7 @@ s = re.sub(r"  // GENERATED-BEGIN.*?  // GENERATED-END\n", lambda m: body, s, fl
 s = re.sub(r"static final int MR = \d+;", f"static final int MR = {MR};", s)
 s = re.sub(r"static final int NR = \d+ \* LEN;", f"static final int NR = {NV} * LEN;", s)
 s = re.sub(r"static final int NR_D = \d+ \* LEND;", f"static final int NR_D = {NV} * LEND;", s)
+blocked = ("  // BLOCKED-BEGIN by kernels/src/build/gen_vector_kernels.py\n" + gen_blocked()
+           + "  // BLOCKED-END\n")
+s = re.sub(r"  // BLOCKED-BEGIN.*?  // BLOCKED-END\n", lambda m: blocked, s, flags=re.S)
 p.write_text(s)

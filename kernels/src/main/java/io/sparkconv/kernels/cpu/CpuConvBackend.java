@@ -29,6 +29,10 @@ public final class CpuConvBackend implements ConvBackend {
   /** Benchmarking switch: run 3×3 stride-1 layers as implicit GEMM instead of Winograd. */
   static final boolean NO_WINOGRAD = Boolean.getBoolean("sparkconv.cpu.noWinograd");
 
+  /** Benchmarking switch: {@code -Dsparkconv.cpu.blocked=false} runs no layer on BlockedConv. */
+  static final boolean BLOCKED =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blocked", "true"));
+
   private final CpuKernels kernels;
   private final String name;
 
@@ -119,6 +123,12 @@ public final class CpuConvBackend implements ConvBackend {
       float[] w = weight.floats().clone();
       WinogradVariants wc = new WinogradVariants(kernels, lay, w, b, threads);
       return fastOrGemm(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
+    }
+    if (BlockedConv.applies(lay, kernels) && BLOCKED) {
+      // Runs with output rows narrower than a tile run on the implicit GEMM.
+      float[] w = weight.floats().clone();
+      BlockedConv bc = new BlockedConv(kernels, lay, w, b, threads);
+      return fastOrGemm(spec, lay, w, b, threads, bc::fits, bc::run, bc::release);
     }
     OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
     return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.floats(), y.floats(), g), gc::release);

@@ -43,6 +43,50 @@ interface CpuKernels {
       int cols,
       float[] edge);
 
+  /** Input channels per block of {@link BlockedConv}'s input layout and of {@link #blockedTile}. */
+  int BLOCK_C = 16;
+
+  /** Fewest output positions of a {@link #blockedTile}. */
+  int BLOCK_MIN_WIDTH = 7;
+
+  /** Most output positions of a {@link #blockedTile}. */
+  int BLOCK_MAX_WIDTH = 14;
+
+  /**
+   * Output channels of a {@link #blockedTile}: 32 where the tile runs from registers (two 512-bit
+   * vectors per position, 2·14 accumulators of the 32 registers), 0 where it would not (shorter
+   * vectors, or the scalar kernels): {@link BlockedConv} then does not apply.
+   */
+  int blockedOc();
+
+  /**
+   * One register tile of {@link BlockedConv}: {@code width} consecutive output positions × OC =
+   * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[j·OC + o] =
+   * bias[biasOff + o] + Σ_tap Σ_{c<16} w[wOff + (tap·16 + c)·OC + o] · x[xOff + taps[tap] + j·16 +
+   * c]} for {@code j < width, o < OC}, taps in array order. The input is channel-blocked (16
+   * channels of one position in a row), so position j of a tap reads 16 consecutive floats.
+   *
+   * @param bias null for none (0)
+   * @param width in {@code [BLOCK_MIN_WIDTH, BLOCK_MAX_WIDTH]}
+   * @param t at least {@code width·OC} floats
+   */
+  void blockedTile(
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      int width,
+      float[] t);
+
+  /**
+   * One row of {@link BlockedConv}'s input layout: {@code s[d + r·16 + c] = x[src + planes[c] +
+   * r·step]} for {@code r < count, c < 16} (16 channel planes side by side, every step-th column).
+   */
+  void blockRow(float[] x, int src, int[] planes, int step, float[] s, int d, int count);
+
   /** Columns of the float64 register tile. */
   int nrD();
 

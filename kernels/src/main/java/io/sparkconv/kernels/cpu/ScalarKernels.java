@@ -31,6 +31,57 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void blockRow(float[] x, int src, int[] planes, int step, float[] s, int d, int count) {
+    for (int r = 0; r < count; r++) {
+      for (int c = 0; c < BLOCK_C; c++) {
+        s[d + r * BLOCK_C + c] = x[src + planes[c] + r * step];
+      }
+    }
+  }
+
+  /** The scalar kernels keep the implicit GEMM; {@link #blockedTile} is the reference. */
+  @Override
+  public int blockedOc() {
+    return 0;
+  }
+
+  /** Output channels of the scalar {@link #blockedTile} (the vector one's, on 512-bit vectors). */
+  static final int BLOCK_OC = 32;
+
+  @Override
+  public void blockedTile(
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      int width,
+      float[] t) {
+    if (width < BLOCK_MIN_WIDTH || width > BLOCK_MAX_WIDTH) {
+      throw new IllegalArgumentException(
+          "width " + width + " outside [" + BLOCK_MIN_WIDTH + ", " + BLOCK_MAX_WIDTH + "]");
+    }
+    for (int j = 0; j < width; j++) {
+      for (int o = 0; o < BLOCK_OC; o++) {
+        t[j * BLOCK_OC + o] = bias == null ? 0f : bias[biasOff + o];
+      }
+    }
+    int wi = wOff;
+    for (int tap : taps) {
+      for (int c = 0; c < BLOCK_C; c++, wi += BLOCK_OC) {
+        for (int j = 0; j < width; j++) {
+          float xv = x[xOff + tap + j * BLOCK_C + c];
+          for (int o = 0; o < BLOCK_OC; o++) {
+            t[j * BLOCK_OC + o] = Math.fma(xv, w[wi + o], t[j * BLOCK_OC + o]);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
   public void gemmTile(
       float[] a,
       int aOff,

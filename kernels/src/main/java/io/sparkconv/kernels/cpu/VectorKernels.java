@@ -121,6 +121,775 @@ final class VectorKernels implements CpuKernels {
     return NR_D;
   }
 
+  /** Output channels of a blocked tile: two vectors. */
+  private static final int BLOCK_OC = 2 * LEN;
+
+  @Override
+  public int blockedOc() {
+    // Shorter vectors: 16 registers (AVX2) cannot hold 2·14 accumulators, and 2·LEN channels
+    // would halve the tile.
+    return LEN == 16 ? BLOCK_OC : 0;
+  }
+
+  @Override
+  public void blockRow(float[] x, int src, int[] planes, int step, float[] s, int d, int count) {
+    if (LEN != BLOCK_C) {
+      for (int r = 0; r < count; r++) {
+        for (int c = 0; c < BLOCK_C; c++) {
+          s[d + r * BLOCK_C + c] = x[src + planes[c] + r * step];
+        }
+      }
+      return;
+    }
+    // One gather per position: lane c from plane c.
+    for (int r = 0, at = src; r < count; r++, at += step) {
+      FloatVector.fromArray(SF, x, at, planes, 0).intoArray(s, d + r * BLOCK_C);
+    }
+  }
+
+  // BLOCKED-BEGIN by kernels/src/build/gen_vector_kernels.py
+  @Override
+  public void blockedTile(
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      int width,
+      float[] t) {
+    switch (width) {
+      case 7 -> blocked7(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 8 -> blocked8(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 9 -> blocked9(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 10 -> blocked10(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 11 -> blocked11(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 12 -> blocked12(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 13 -> blocked13(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 14 -> blocked14(x, xOff, taps, w, wOff, bias, biasOff, t);
+      default -> throw new IllegalArgumentException("width " + width + " outside [7, 14]");
+    }
+  }
+
+  private static void blocked7(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked8(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked9(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked10(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xi + 9 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, 9 * BLOCK_OC);
+    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked11(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    FloatVector c10_0 = bias0;
+    FloatVector c10_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xi + 9 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+        FloatVector b10 = FloatVector.broadcast(SF, x[xi + 10 * BLOCK_C]);
+        c10_0 = b10.fma(w0, c10_0);
+        c10_1 = b10.fma(w1, c10_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, 9 * BLOCK_OC);
+    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, 10 * BLOCK_OC);
+    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked12(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    FloatVector c10_0 = bias0;
+    FloatVector c10_1 = bias1;
+    FloatVector c11_0 = bias0;
+    FloatVector c11_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xi + 9 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+        FloatVector b10 = FloatVector.broadcast(SF, x[xi + 10 * BLOCK_C]);
+        c10_0 = b10.fma(w0, c10_0);
+        c10_1 = b10.fma(w1, c10_1);
+        FloatVector b11 = FloatVector.broadcast(SF, x[xi + 11 * BLOCK_C]);
+        c11_0 = b11.fma(w0, c11_0);
+        c11_1 = b11.fma(w1, c11_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, 9 * BLOCK_OC);
+    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, 10 * BLOCK_OC);
+    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, 11 * BLOCK_OC);
+    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked13(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    FloatVector c10_0 = bias0;
+    FloatVector c10_1 = bias1;
+    FloatVector c11_0 = bias0;
+    FloatVector c11_1 = bias1;
+    FloatVector c12_0 = bias0;
+    FloatVector c12_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xi + 9 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+        FloatVector b10 = FloatVector.broadcast(SF, x[xi + 10 * BLOCK_C]);
+        c10_0 = b10.fma(w0, c10_0);
+        c10_1 = b10.fma(w1, c10_1);
+        FloatVector b11 = FloatVector.broadcast(SF, x[xi + 11 * BLOCK_C]);
+        c11_0 = b11.fma(w0, c11_0);
+        c11_1 = b11.fma(w1, c11_1);
+        FloatVector b12 = FloatVector.broadcast(SF, x[xi + 12 * BLOCK_C]);
+        c12_0 = b12.fma(w0, c12_0);
+        c12_1 = b12.fma(w1, c12_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, 9 * BLOCK_OC);
+    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, 10 * BLOCK_OC);
+    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, 11 * BLOCK_OC);
+    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
+    c12_0.intoArray(t, 12 * BLOCK_OC);
+    c12_1.intoArray(t, 12 * BLOCK_OC + LEN);
+  }
+
+  private static void blocked14(
+      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    FloatVector c10_0 = bias0;
+    FloatVector c10_1 = bias1;
+    FloatVector c11_0 = bias0;
+    FloatVector c11_1 = bias1;
+    FloatVector c12_0 = bias0;
+    FloatVector c12_1 = bias1;
+    FloatVector c13_0 = bias0;
+    FloatVector c13_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xi + 7 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xi + 8 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xi + 9 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+        FloatVector b10 = FloatVector.broadcast(SF, x[xi + 10 * BLOCK_C]);
+        c10_0 = b10.fma(w0, c10_0);
+        c10_1 = b10.fma(w1, c10_1);
+        FloatVector b11 = FloatVector.broadcast(SF, x[xi + 11 * BLOCK_C]);
+        c11_0 = b11.fma(w0, c11_0);
+        c11_1 = b11.fma(w1, c11_1);
+        FloatVector b12 = FloatVector.broadcast(SF, x[xi + 12 * BLOCK_C]);
+        c12_0 = b12.fma(w0, c12_0);
+        c12_1 = b12.fma(w1, c12_1);
+        FloatVector b13 = FloatVector.broadcast(SF, x[xi + 13 * BLOCK_C]);
+        c13_0 = b13.fma(w0, c13_0);
+        c13_1 = b13.fma(w1, c13_1);
+      }
+    }
+    c0_0.intoArray(t, 0 * BLOCK_OC);
+    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, 1 * BLOCK_OC);
+    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, 2 * BLOCK_OC);
+    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, 3 * BLOCK_OC);
+    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, 4 * BLOCK_OC);
+    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, 5 * BLOCK_OC);
+    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, 6 * BLOCK_OC);
+    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, 7 * BLOCK_OC);
+    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, 8 * BLOCK_OC);
+    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, 9 * BLOCK_OC);
+    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, 10 * BLOCK_OC);
+    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, 11 * BLOCK_OC);
+    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
+    c12_0.intoArray(t, 12 * BLOCK_OC);
+    c12_1.intoArray(t, 12 * BLOCK_OC + LEN);
+    c13_0.intoArray(t, 13 * BLOCK_OC);
+    c13_1.intoArray(t, 13 * BLOCK_OC + LEN);
+  }
+
+  // BLOCKED-END
+
   // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py 8 2
   @Override
   public void gemmTile(

@@ -112,6 +112,31 @@ class CpuConvBackendTest {
                 .bias(false)
                 .build(),
             new int[] {4, 96, 12, 9}));
+    // Blocked direct convolution (input channels a multiple of 16, output channels of 32, outputs
+    // at least 7 wide): tile widths 7 to 14, uneven last tiles, strides, dilation, 1×n and n×1,
+    // asymmetric padding, several output-channel blocks, rows beyond one job; narrower outputs run
+    // on the implicit GEMM.
+    ConvSpec s2 = conv(32, 64, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build();
+    c.add(new Case(s2, new int[] {2, 32, 29, 31}));
+    c.add(new Case(s2, new int[] {2, 32, 9, 9}));
+    c.add(new Case(s2, new int[] {5, 32, 13, 14}));
+    c.add(new Case(conv(16, 32, 1, 1).stride(Size2.of(2)).build(), new int[] {3, 16, 28, 30}));
+    c.add(new Case(conv(48, 64, 5, 5).padding(Padding.of(2)).build(), new int[] {1, 48, 9, 20}));
+    c.add(new Case(conv(32, 32, 1, 7).padding(Padding.of(0, 3)).build(), new int[] {2, 32, 5, 28}));
+    c.add(new Case(conv(32, 32, 7, 1).padding(Padding.of(3, 0)).build(), new int[] {2, 32, 11, 9}));
+    c.add(
+        new Case(
+            conv(16, 32, 2, 2)
+                .stride(Size2.of(2, 3))
+                .dilation(Size2.of(3))
+                .padding(Padding.of(2, 1))
+                .build(),
+            new int[] {2, 16, 30, 37}));
+    c.add(new Case(conv(16, 32, 4, 4).padding(Padding.SAME).build(), new int[] {1, 16, 9, 20}));
+    c.add(
+        new Case(
+            conv(64, 96, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).bias(false).build(),
+            new int[] {1, 64, 20, 60}));
     c.add(new Case(conv(48, 40, 3, 3).padding(Padding.of(0, 2)).build(), new int[] {1, 48, 3, 40}));
     c.add(new Case(conv(4, 6, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 4, 10, 11}));
     c.add(
@@ -443,6 +468,34 @@ class CpuConvBackendTest {
         "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, t22 grid, t22 packed, t42"
             + " packed]",
         seen.toString());
+  }
+
+  /**
+   * The cases above run the blocked convolution at tile widths 7 to 10, 12 and 14 (uneven last
+   * tiles included) and fall back to the implicit GEMM for narrow outputs.
+   */
+  @Test
+  void blockedCasesCoverTileWidthsAndFallback() {
+    CpuKernels k = CpuKernelsProvider.vectorAvailable() ? CpuKernelsProvider.vector() : null;
+    if (k == null || k.blockedOc() == 0) {
+      System.out.println(
+          "blockedCasesCoverTileWidthsAndFallback: skipped, no blocked tile on this machine ("
+              + (k == null ? "no Vector API" : k.description())
+              + ")");
+      return;
+    }
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      if (!BlockedConv.applies(lay, k)) {
+        continue;
+      }
+      float[] w = new float[c.spec().inChannels() * lay.outC() * lay.kH() * lay.kW()];
+      BlockedConv bc = new BlockedConv(k, lay, w, null, 1);
+      ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
+      seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
+    }
+    assertEquals("[gemm, w10, w12, w14, w7, w8, w9]", seen.toString());
   }
 
   /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */

@@ -140,6 +140,71 @@ class KernelInternalsTest {
   }
 
   @Test
+  void blockedTileMatchesTheScalarTileAtEveryWidth() {
+    if (!CpuKernelsProvider.vectorAvailable() || CpuKernelsProvider.vector().blockedOc() == 0) {
+      System.out.println("blockedTileMatchesTheScalarTileAtEveryWidth: skipped, no blocked tile");
+      return;
+    }
+    CpuKernels v = CpuKernelsProvider.vector();
+    CpuKernels s = CpuKernelsProvider.scalar();
+    int oc = v.blockedOc();
+    Random rnd = new Random(7);
+    int[] taps = {0, 5 * CpuKernels.BLOCK_C, 40 * CpuKernels.BLOCK_C};
+    float[] x = new float[64 * CpuKernels.BLOCK_C + 3];
+    float[] w = new float[taps.length * CpuKernels.BLOCK_C * oc + 2];
+    float[] bias = new float[oc + 1];
+    for (float[] a : new float[][] {x, w, bias}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = rnd.nextInt(9) - 4; // integers: both sums exact
+      }
+    }
+    for (int width = CpuKernels.BLOCK_MIN_WIDTH; width <= CpuKernels.BLOCK_MAX_WIDTH; width++) {
+      for (float[] b : new float[][] {null, bias}) {
+        float[] tv = new float[CpuKernels.BLOCK_MAX_WIDTH * oc];
+        float[] ts = new float[CpuKernels.BLOCK_MAX_WIDTH * oc];
+        v.blockedTile(x, 3, taps, w, 2, b, 1, width, tv);
+        s.blockedTile(x, 3, taps, w, 2, b, 1, width, ts);
+        assertEquals(Arrays.toString(ts), Arrays.toString(tv), "width " + width);
+        float last = 0;
+        for (int o = 0; o < oc; o++) {
+          last = Math.max(last, Math.abs(ts[(width - 1) * oc + o]));
+        }
+        assertTrue(last > 0, "the last position was computed");
+      }
+    }
+  }
+
+  @Test
+  void blockRowPutsSixteenChannelsSideBySide() {
+    for (CpuKernels k : kernels()) {
+      int plane = 50;
+      float[] x = new float[CpuKernels.BLOCK_C * plane];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i;
+      }
+      int[] planes = new int[CpuKernels.BLOCK_C];
+      for (int c = 0; c < planes.length; c++) {
+        planes[c] = c * plane;
+      }
+      for (int step : new int[] {1, 2, 3}) {
+        int count = 13;
+        float[] s = new float[2 + count * CpuKernels.BLOCK_C + 1];
+        Arrays.fill(s, Float.NaN);
+        k.blockRow(x, 4, planes, step, s, 2, count);
+        for (int r = 0; r < count; r++) {
+          for (int c = 0; c < CpuKernels.BLOCK_C; c++) {
+            assertEquals(
+                c * plane + 4 + r * step,
+                s[2 + r * CpuKernels.BLOCK_C + c],
+                k.description() + " step " + step + " r " + r + " c " + c);
+          }
+        }
+        assertTrue(Float.isNaN(s[0]) && Float.isNaN(s[1]) && Float.isNaN(s[s.length - 1]));
+      }
+    }
+  }
+
+  @Test
   void interleave2WeavesTwoRowsAndWritesNothingPast() {
     for (CpuKernels k : kernels()) {
       for (int count : new int[] {0, 1, 7, 8, 16, 17, 40}) {
