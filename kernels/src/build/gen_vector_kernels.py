@@ -173,18 +173,27 @@ def gen_blocked():
       float[] bias,
       int biasOff,
       int width,
-      float[] t) {
+      float[] t,
+      int tOff) {
     switch (width) {
 ''']
     for W in range(BLOCK_MIN, BLOCK_MAX + 1):
-        L.append(f'      case {W} -> blocked{W}(x, xOff, taps, w, wOff, bias, biasOff, t);\n')
+        L.append(f'      case {W} -> blocked{W}(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);\n')
     L.append('      default -> throw new IllegalArgumentException(\n')
     L.append(f'          "width " + width + " outside [{BLOCK_MIN}, {BLOCK_MAX}]");\n')
     L.append('    }\n  }\n')
     for W in range(BLOCK_MIN, BLOCK_MAX + 1):
         L.append(f'''
   private static void blocked{W}(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {{
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {{
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -204,7 +213,7 @@ def gen_blocked():
             L.append(f'        c{j}_0 = b{j}.fma(w0, c{j}_0);\n        c{j}_1 = b{j}.fma(w1, c{j}_1);\n')
         L.append('      }\n    }\n')
         for j in range(W):
-            L.append(f'    c{j}_0.intoArray(t, {j} * BLOCK_OC);\n    c{j}_1.intoArray(t, {j} * BLOCK_OC + LEN);\n')
+            L.append(f'    c{j}_0.intoArray(t, tOff + {j} * BLOCK_OC);\n    c{j}_1.intoArray(t, tOff + {j} * BLOCK_OC + LEN);\n')
         L.append('  }\n')
     return ''.join(L)
 

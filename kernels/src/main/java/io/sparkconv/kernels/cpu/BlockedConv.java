@@ -181,7 +181,9 @@ final class BlockedConv {
             int rb = job / split % rowBlocks;
             int oh0 = rb * ROWS_PER_JOB;
             int oh1 = Math.min(g.outH(), oh0 + ROWS_PER_JOB);
-            float[] t = sc.tile(BLOCK_MAX_WIDTH * oc);
+            // One output row of all tiles, [position][channel], then written out channel by
+            // channel.
+            float[] t = sc.tile(sh.chunks * sh.width * oc);
             for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
               int wOff = ob * icb * taps * BLOCK_C * oc;
               for (int oh = oh0; oh < oh1; oh++) {
@@ -196,15 +198,11 @@ final class BlockedConv {
                       bias,
                       ob * oc,
                       sh.width,
-                      t);
-                  int valid = Math.min(sh.width, g.outW() - ow0);
-                  int d = (img * lay.outC() + ob * oc) * ohw + oh * g.outW() + ow0;
-                  for (int o = 0; o < oc; o++) {
-                    for (int j = 0; j < valid; j++) {
-                      y[d + o * ohw + j] = t[j * oc + o];
-                    }
-                  }
+                      t,
+                      ow0 * oc);
                 }
+                int d = (img * lay.outC() + ob * oc) * ohw + oh * g.outW();
+                kern.unblockRows(t, oc, y, d, ohw, g.outW());
               }
             }
           });

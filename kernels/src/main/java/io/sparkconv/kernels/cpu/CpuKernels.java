@@ -61,14 +61,14 @@ interface CpuKernels {
 
   /**
    * One register tile of {@link BlockedConv}: {@code width} consecutive output positions × OC =
-   * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[j·OC + o] =
-   * bias[biasOff + o] + Σ_tap Σ_{c<16} w[wOff + (tap·16 + c)·OC + o] · x[xOff + taps[tap] + j·16 +
-   * c]} for {@code j < width, o < OC}, taps in array order. The input is channel-blocked (16
+   * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[tOff + j·OC + o]
+   * = bias[biasOff + o] + Σ_tap Σ_{c<16} w[wOff + (tap·16 + c)·OC + o] · x[xOff + taps[tap] + j·16
+   * + c]} for {@code j < width, o < OC}, taps in array order. The input is channel-blocked (16
    * channels of one position in a row), so position j of a tap reads 16 consecutive floats.
    *
    * @param bias null for none (0)
    * @param width in {@code [BLOCK_MIN_WIDTH, BLOCK_MAX_WIDTH]}
-   * @param t at least {@code width·OC} floats
+   * @param t at least {@code tOff + width·OC} floats
    */
   void blockedTile(
       float[] x,
@@ -79,7 +79,14 @@ interface CpuKernels {
       float[] bias,
       int biasOff,
       int width,
-      float[] t);
+      float[] t,
+      int tOff);
+
+  /**
+   * Writes {@code count} positions of blocked output rows as planar rows: {@code y[d + o·ldy + j] =
+   * t[j·oc + o]} for {@code o < oc, j < count}.
+   */
+  void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count);
 
   /**
    * One row of {@link BlockedConv}'s input layout: {@code s[d + r·16 + c] = x[src + planes[c] +

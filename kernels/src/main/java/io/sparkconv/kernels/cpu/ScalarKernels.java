@@ -39,6 +39,15 @@ final class ScalarKernels implements CpuKernels {
     }
   }
 
+  @Override
+  public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
+    for (int o = 0; o < oc; o++) {
+      for (int j = 0; j < count; j++) {
+        y[d + o * ldy + j] = t[j * oc + o];
+      }
+    }
+  }
+
   /** The scalar kernels keep the implicit GEMM; {@link #blockedTile} is the reference. */
   @Override
   public int blockedOc() {
@@ -58,14 +67,15 @@ final class ScalarKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       int width,
-      float[] t) {
+      float[] t,
+      int tOff) {
     if (width < BLOCK_MIN_WIDTH || width > BLOCK_MAX_WIDTH) {
       throw new IllegalArgumentException(
           "width " + width + " outside [" + BLOCK_MIN_WIDTH + ", " + BLOCK_MAX_WIDTH + "]");
     }
     for (int j = 0; j < width; j++) {
       for (int o = 0; o < BLOCK_OC; o++) {
-        t[j * BLOCK_OC + o] = bias == null ? 0f : bias[biasOff + o];
+        t[tOff + j * BLOCK_OC + o] = bias == null ? 0f : bias[biasOff + o];
       }
     }
     int wi = wOff;
@@ -74,7 +84,8 @@ final class ScalarKernels implements CpuKernels {
         for (int j = 0; j < width; j++) {
           float xv = x[xOff + tap + j * BLOCK_C + c];
           for (int o = 0; o < BLOCK_OC; o++) {
-            t[j * BLOCK_OC + o] = Math.fma(xv, w[wi + o], t[j * BLOCK_OC + o]);
+            int at = tOff + j * BLOCK_OC + o;
+            t[at] = Math.fma(xv, w[wi + o], t[at]);
           }
         }
       }

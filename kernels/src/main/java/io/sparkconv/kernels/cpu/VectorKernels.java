@@ -147,6 +147,41 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  /** Lane j takes position j of a blocked tile row: {@code j·BLOCK_OC}. */
+  private static final int[] BLOCK_POSITIONS = positions();
+
+  private static int[] positions() {
+    int[] p = new int[LEN];
+    for (int j = 0; j < LEN; j++) {
+      p[j] = j * BLOCK_OC;
+    }
+    return p;
+  }
+
+  @Override
+  public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
+    if (oc != BLOCK_OC || count < LEN) {
+      for (int o = 0; o < oc; o++) {
+        for (int j = 0; j < count; j++) {
+          y[d + o * ldy + j] = t[j * oc + o];
+        }
+      }
+      return;
+    }
+    // One gather per LEN positions of a channel; the last vector ends at count, overlapping the
+    // one before it instead of a masked tail.
+    for (int o = 0; o < oc; o++) {
+      int row = d + o * ldy;
+      for (int j = 0; ; j += LEN) {
+        int at = Math.min(j, count - LEN);
+        FloatVector.fromArray(SF, t, at * oc + o, BLOCK_POSITIONS, 0).intoArray(y, row + at);
+        if (at + LEN >= count) {
+          break;
+        }
+      }
+    }
+  }
+
   // BLOCKED-BEGIN by kernels/src/build/gen_vector_kernels.py
   @Override
   public void blockedTile(
@@ -158,22 +193,31 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       int width,
-      float[] t) {
+      float[] t,
+      int tOff) {
     switch (width) {
-      case 7 -> blocked7(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 8 -> blocked8(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 9 -> blocked9(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 10 -> blocked10(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 11 -> blocked11(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 12 -> blocked12(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 13 -> blocked13(x, xOff, taps, w, wOff, bias, biasOff, t);
-      case 14 -> blocked14(x, xOff, taps, w, wOff, bias, biasOff, t);
+      case 7 -> blocked7(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 8 -> blocked8(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 9 -> blocked9(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 10 -> blocked10(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 11 -> blocked11(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 12 -> blocked12(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 13 -> blocked13(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 14 -> blocked14(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
       default -> throw new IllegalArgumentException("width " + width + " outside [7, 14]");
     }
   }
 
   private static void blocked7(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -221,24 +265,32 @@ final class VectorKernels implements CpuKernels {
         c6_1 = b6.fma(w1, c6_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
   }
 
   private static void blocked8(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -291,26 +343,34 @@ final class VectorKernels implements CpuKernels {
         c7_1 = b7.fma(w1, c7_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
   }
 
   private static void blocked9(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -368,28 +428,36 @@ final class VectorKernels implements CpuKernels {
         c8_1 = b8.fma(w1, c8_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
   }
 
   private static void blocked10(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -452,30 +520,38 @@ final class VectorKernels implements CpuKernels {
         c9_1 = b9.fma(w1, c9_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, 9 * BLOCK_OC);
-    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
+    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
   }
 
   private static void blocked11(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -543,32 +619,40 @@ final class VectorKernels implements CpuKernels {
         c10_1 = b10.fma(w1, c10_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, 9 * BLOCK_OC);
-    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, 10 * BLOCK_OC);
-    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
+    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
+    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
   }
 
   private static void blocked12(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -641,34 +725,42 @@ final class VectorKernels implements CpuKernels {
         c11_1 = b11.fma(w1, c11_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, 9 * BLOCK_OC);
-    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, 10 * BLOCK_OC);
-    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, 11 * BLOCK_OC);
-    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
+    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
+    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
+    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
   }
 
   private static void blocked13(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -746,36 +838,44 @@ final class VectorKernels implements CpuKernels {
         c12_1 = b12.fma(w1, c12_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, 9 * BLOCK_OC);
-    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, 10 * BLOCK_OC);
-    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, 11 * BLOCK_OC);
-    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
-    c12_0.intoArray(t, 12 * BLOCK_OC);
-    c12_1.intoArray(t, 12 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
+    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
+    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
+    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
+    c12_0.intoArray(t, tOff + 12 * BLOCK_OC);
+    c12_1.intoArray(t, tOff + 12 * BLOCK_OC + LEN);
   }
 
   private static void blocked14(
-      float[] x, int xOff, int[] taps, float[] w, int wOff, float[] bias, int biasOff, float[] t) {
+      float[] x,
+      int xOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -858,34 +958,34 @@ final class VectorKernels implements CpuKernels {
         c13_1 = b13.fma(w1, c13_1);
       }
     }
-    c0_0.intoArray(t, 0 * BLOCK_OC);
-    c0_1.intoArray(t, 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, 1 * BLOCK_OC);
-    c1_1.intoArray(t, 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, 2 * BLOCK_OC);
-    c2_1.intoArray(t, 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, 3 * BLOCK_OC);
-    c3_1.intoArray(t, 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, 4 * BLOCK_OC);
-    c4_1.intoArray(t, 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, 5 * BLOCK_OC);
-    c5_1.intoArray(t, 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, 6 * BLOCK_OC);
-    c6_1.intoArray(t, 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, 7 * BLOCK_OC);
-    c7_1.intoArray(t, 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, 8 * BLOCK_OC);
-    c8_1.intoArray(t, 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, 9 * BLOCK_OC);
-    c9_1.intoArray(t, 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, 10 * BLOCK_OC);
-    c10_1.intoArray(t, 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, 11 * BLOCK_OC);
-    c11_1.intoArray(t, 11 * BLOCK_OC + LEN);
-    c12_0.intoArray(t, 12 * BLOCK_OC);
-    c12_1.intoArray(t, 12 * BLOCK_OC + LEN);
-    c13_0.intoArray(t, 13 * BLOCK_OC);
-    c13_1.intoArray(t, 13 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
+    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
+    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
+    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
+    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
+    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
+    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
+    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
+    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
+    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
+    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
+    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
+    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
+    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
+    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
+    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
+    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
+    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
+    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
+    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
+    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
+    c12_0.intoArray(t, tOff + 12 * BLOCK_OC);
+    c12_1.intoArray(t, tOff + 12 * BLOCK_OC + LEN);
+    c13_0.intoArray(t, tOff + 13 * BLOCK_OC);
+    c13_1.intoArray(t, tOff + 13 * BLOCK_OC + LEN);
   }
 
   // BLOCKED-END

@@ -160,16 +160,40 @@ class KernelInternalsTest {
     }
     for (int width = CpuKernels.BLOCK_MIN_WIDTH; width <= CpuKernels.BLOCK_MAX_WIDTH; width++) {
       for (float[] b : new float[][] {null, bias}) {
-        float[] tv = new float[CpuKernels.BLOCK_MAX_WIDTH * oc];
-        float[] ts = new float[CpuKernels.BLOCK_MAX_WIDTH * oc];
-        v.blockedTile(x, 3, taps, w, 2, b, 1, width, tv);
-        s.blockedTile(x, 3, taps, w, 2, b, 1, width, ts);
+        float[] tv = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * oc];
+        float[] ts = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * oc];
+        v.blockedTile(x, 3, taps, w, 2, b, 1, width, tv, 5);
+        s.blockedTile(x, 3, taps, w, 2, b, 1, width, ts, 5);
         assertEquals(Arrays.toString(ts), Arrays.toString(tv), "width " + width);
         float last = 0;
         for (int o = 0; o < oc; o++) {
-          last = Math.max(last, Math.abs(ts[(width - 1) * oc + o]));
+          last = Math.max(last, Math.abs(ts[5 + (width - 1) * oc + o]));
         }
         assertTrue(last > 0, "the last position was computed");
+      }
+    }
+  }
+
+  @Test
+  void unblockRowsWritesEveryChannelRowAndNothingElse() {
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {1, 7, 15, 16, 17, 28, 33, 56}) {
+        int oc = 32;
+        float[] t = new float[count * oc];
+        for (int i = 0; i < t.length; i++) {
+          t[i] = i;
+        }
+        int ldy = count + 3;
+        float[] y = new float[2 + oc * ldy];
+        Arrays.fill(y, Float.NaN);
+        k.unblockRows(t, oc, y, 2, ldy, count);
+        for (int o = 0; o < oc; o++) {
+          for (int i = 0; i < ldy; i++) {
+            float want = i < count ? i * oc + o : Float.NaN;
+            assertEquals(want, y[2 + o * ldy + i], k.description() + " count " + count);
+          }
+        }
+        assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1]));
       }
     }
   }
