@@ -133,6 +133,8 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 16, 30, 37}));
     c.add(new Case(conv(16, 32, 4, 4).padding(Padding.SAME).build(), new int[] {1, 16, 9, 20}));
+    // A Winograd layer's run too small for Winograd.
+    c.add(new Case(conv(48, 64, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
     c.add(
         new Case(
             conv(64, 96, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).bias(false).build(),
@@ -495,7 +497,7 @@ class CpuConvBackendTest {
       ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
       seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
     }
-    assertEquals("[gemm, w10, w12, w14, w7, w8, w9]", seen.toString());
+    assertEquals("[gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
   }
 
   /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */
