@@ -121,6 +121,9 @@ final class VectorKernels implements CpuKernels {
     return NR_D;
   }
 
+  /** For the shapes the vector code does not cover (short vectors, short rows). */
+  private static final ScalarKernels SCALAR = new ScalarKernels();
+
   /** Output channels of a blocked tile: two vectors. */
   private static final int BLOCK_OC = 2 * LEN;
 
@@ -134,11 +137,7 @@ final class VectorKernels implements CpuKernels {
   @Override
   public void blockRow(float[] x, int src, int[] planes, int step, float[] s, int d, int count) {
     if (LEN != BLOCK_C) {
-      for (int r = 0; r < count; r++) {
-        for (int c = 0; c < BLOCK_C; c++) {
-          s[d + r * BLOCK_C + c] = x[src + planes[c] + r * step];
-        }
-      }
+      SCALAR.blockRow(x, src, planes, step, s, d, count);
       return;
     }
     // One gather per position: lane c from plane c.
@@ -161,11 +160,7 @@ final class VectorKernels implements CpuKernels {
   @Override
   public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
     if (oc != BLOCK_OC || count < LEN) {
-      for (int o = 0; o < oc; o++) {
-        for (int j = 0; j < count; j++) {
-          y[d + o * ldy + j] = t[j * oc + o];
-        }
-      }
+      SCALAR.unblockRows(t, oc, y, d, ldy, count);
       return;
     }
     // One gather per LEN positions of a channel; the last vector ends at count, overlapping the

@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH micro-benchmarks of the CPU kernels, one thread: the GEMM register tile on packed operands
- * and read in place through tap offsets, depthwise rows, and whole single-image layers for the
- * parts around the tiles (source fill with halo and stride-phase split, ConvTranspose2d phases).
- * {@code kernels=vector|scalar} picks the implementation. How to run: kernels/BENCHMARKS.md.
+ * and read in place through tap offsets, the blocked convolution's tile, depthwise rows, and whole
+ * single-image layers for the parts around the tiles (source fill with halo and stride-phase split,
+ * ConvTranspose2d phases). {@code kernels=vector|scalar} picks the implementation. How to run:
+ * kernels/BENCHMARKS.md.
  *
  * <p>Per-invocation time; FLOPs per invocation are in each method's comment.
  */
@@ -59,6 +60,10 @@ public class KernelBenchmarks {
   private float[] wv;
   private float[] wm;
   private float[] wout;
+  private float[] blockedX;
+  private int[] blockedTaps;
+  private float[] blockedW;
+  private float[] blockedT;
 
   private OffsetGemmConv stem;
   private float[] stemX;
@@ -101,6 +106,14 @@ public class KernelBenchmarks {
     wv = new float[36 * 1040];
     wm = random(r, 36 * 1040);
     wout = new float[16 * 64];
+    // Blocked tile: 16 taps of 16 channels (K = 256, as kc), inputs of 4 channel blocks × 4 rows.
+    blockedX = random(r, 4 * 4 * 40 * CpuKernels.BLOCK_C);
+    blockedTaps = new int[16];
+    for (int i = 0; i < 16; i++) {
+      blockedTaps[i] = ((i % 4) * 4 + i / 4) * 40 * CpuKernels.BLOCK_C;
+    }
+    blockedW = random(r, 16 * CpuKernels.BLOCK_C * 32);
+    blockedT = new float[CpuKernels.BLOCK_MAX_WIDTH * 32];
 
     ConvSpec s =
         ConvSpec.conv2d(3, 64, Size2.of(7)).stride(Size2.of(2)).padding(Padding.of(3)).build();
@@ -139,6 +152,17 @@ public class KernelBenchmarks {
   public float[] gemmTileShift() {
     k.gemmTileShift(a, 0, b, 0, offs, 0, kc, null, 0, k.mr(), false, c, 0, k.nr(), 0);
     return c;
+  }
+
+  /**
+   * One blocked tile: 14 outputs × 32 output channels over K = 256 (16 taps of 16 channels),
+   * 2·14·32·256 = 229,376 FLOPs.
+   */
+  @Benchmark
+  public float[] blockedTile() {
+    k.blockedTile(
+        blockedX, 0, blockedTaps, blockedW, 0, null, 0, CpuKernels.BLOCK_MAX_WIDTH, blockedT, 0);
+    return blockedT;
   }
 
   /** F(4×4, 3×3) input transform of one panel: NR tiles' 6×6 patches to V (36 rows of NR). */
