@@ -85,16 +85,15 @@ final class BlockedConv {
     this.ocb = lay.outC() / oc;
     this.taps = lay.kH() * lay.kW();
     this.bias = bias;
-    int khw = taps;
-    packed = new float[lay.outC() * lay.inC() * khw];
+    packed = new float[lay.outC() * lay.inC() * taps];
     for (int ob = 0; ob < ocb; ob++) {
       for (int cb = 0; cb < icb; cb++) {
-        for (int t = 0; t < khw; t++) {
-          int blk = ((ob * icb + cb) * khw + t) * BLOCK_C * oc;
+        for (int t = 0; t < taps; t++) {
+          int blk = ((ob * icb + cb) * taps + t) * BLOCK_C * oc;
           for (int c = 0; c < BLOCK_C; c++) {
             for (int o = 0; o < oc; o++) {
               packed[blk + c * oc + o] =
-                  weight[((ob * oc + o) * lay.inC() + cb * BLOCK_C + c) * khw + t];
+                  weight[((ob * oc + o) * lay.inC() + cb * BLOCK_C + c) * taps + t];
             }
           }
         }
@@ -133,7 +132,11 @@ final class BlockedConv {
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
   boolean fits(ConvGeometry g) {
-    return g.outW() >= BLOCK_MIN_WIDTH && shape(g).size <= Integer.MAX_VALUE - 64;
+    return fits(g, shape(g));
+  }
+
+  private static boolean fits(ConvGeometry g, Shape sh) {
+    return g.outW() >= BLOCK_MIN_WIDTH && sh.size <= Integer.MAX_VALUE - 64;
   }
 
   /**
@@ -143,14 +146,14 @@ final class BlockedConv {
    * @param y output {@code (n, outC, outH, outW)}; every element is written
    */
   void run(float[] x, float[] y, ConvGeometry g) {
-    if (!fits(g)) {
+    Shape sh = shape(g);
+    if (!fits(g, sh)) {
       throw new IllegalArgumentException("blocked convolution does not fit " + g);
     }
     int n = g.n();
     if (n == 0 || g.outH() == 0) {
       return;
     }
-    Shape sh = shape(g);
     float[] s = Pools.borrow(sources, (int) sh.size);
     try {
       fill(x, s, g, sh);

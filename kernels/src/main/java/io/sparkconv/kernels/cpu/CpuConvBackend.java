@@ -124,8 +124,14 @@ public final class CpuConvBackend implements ConvBackend {
       WinogradVariants wc = new WinogradVariants(kernels, lay, w, b, threads);
       return fastOrGeneral(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
     }
-    return fastOrGeneral(
-        spec, lay, weight.floats().clone(), b, threads, g -> false, null, () -> {});
+    if (BLOCKED && BlockedConv.applies(lay, kernels)) {
+      // Blocked where a run fits, else the implicit GEMM.
+      return fastOrGeneral(
+          spec, lay, weight.floats().clone(), b, threads, g -> false, null, () -> {});
+    }
+    // The GEMM packs its own copy of the weights: no need to keep the caller's.
+    OffsetGemmConv gc = new OffsetGemmConv(kernels, lay, weight.floats(), b, threads);
+    return new Plan(spec, lay, 1, (x, g, y) -> gc.run(x.floats(), y.floats(), g), gc::release);
   }
 
   /** A float32 kernel over whole arrays: every element of {@code y} is written. */
