@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class BlockedConv {
   /** Output rows per job (then output-channel blocks are split when jobs are few). */
-  private static final int ROWS_PER_JOB = Integer.getInteger("sparkconv.cpu.blockedRows", 4);
+  private static final int ROWS_PER_JOB = Integer.getInteger("sparkconv.cpu.blockedRows", 8);
 
   private final CpuKernels kern;
   private final ConvLayout lay;
@@ -47,7 +47,6 @@ final class BlockedConv {
   private final float[] bias;
 
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
 
   /** Whether a plan for this layer should run on the blocked kernels. */
   static boolean applies(ConvLayout lay, CpuKernels kern) {
@@ -140,7 +139,12 @@ final class BlockedConv {
   }
 
   /**
-   * Runs the whole batch.
+   * Runs the whole batch. A job is one band of output rows of one image (and a share of the output
+   * channel blocks when jobs are few): it copies the input rows its band reads into its own
+   * scratch, still in L2 when its tiles read them, then runs every tile of the band. The bands'
+   * shared halo rows are copied twice; in exchange no thread waits for a whole-batch copy, and the
+   * two cores interleave copying (memory-bound) with tiles (compute-bound) instead of both copying
+   * at once.
    *
    * @param x input {@code (n, inC, inH, inW)}
    * @param y output {@code (n, outC, outH, outW)}; every element is written
@@ -154,121 +158,117 @@ final class BlockedConv {
     if (n == 0 || g.outH() == 0) {
       return;
     }
-    float[] s = Pools.borrow(sources, (int) sh.size);
-    try {
-      fill(x, s, g, sh);
-      int[] tapOff = new int[icb * taps];
-      for (int cb = 0; cb < icb; cb++) {
-        for (int kh = 0; kh < lay.kH(); kh++) {
-          for (int kw = 0; kw < lay.kW(); kw++) {
-            int eh = kh * lay.dH();
-            int ew = kw * lay.dW();
-            int p = sh.slot[eh % lay.sH() * lay.sW() + ew % lay.sW()];
-            tapOff[(cb * lay.kH() + kh) * lay.kW() + kw] =
-                (((cb * sh.used + p) * sh.ph + eh / lay.sH()) * sh.pw + ew / lay.sW()) * BLOCK_C;
-          }
+    int band = Math.min(g.outH(), ROWS_PER_JOB);
+    // Phase rows a band reads: its own and the furthest tap's below it.
+    int bandRows = band + sh.ph - g.outH();
+    int[] tapOff = new int[icb * taps];
+    for (int cb = 0; cb < icb; cb++) {
+      for (int kh = 0; kh < lay.kH(); kh++) {
+        for (int kw = 0; kw < lay.kW(); kw++) {
+          int eh = kh * lay.dH();
+          int ew = kw * lay.dW();
+          int p = sh.slot[eh % lay.sH() * lay.sW() + ew % lay.sW()];
+          tapOff[(cb * lay.kH() + kh) * lay.kW() + kw] =
+              (((cb * sh.used + p) * bandRows + eh / lay.sH()) * sh.pw + ew / lay.sW()) * BLOCK_C;
         }
       }
-      int rowBlocks = Ints.ceilDiv(g.outH(), ROWS_PER_JOB);
-      int base = n * rowBlocks;
-      // Few row jobs (one small image): split the output channels too, so every thread has work.
-      int split = Math.min(ocb, Math.max(1, Ints.ceilDiv(4 * threads, base)));
-      int imgStride = icb * sh.used * sh.ph * sh.pw * BLOCK_C;
-      int ohw = g.outH() * g.outW();
-      Parallel.run(
-          threads,
-          base * split,
-          scratch,
-          (job, sc) -> {
-            int part = job % split;
-            int img = job / split / rowBlocks;
-            int rb = job / split % rowBlocks;
-            int oh0 = rb * ROWS_PER_JOB;
-            int oh1 = Math.min(g.outH(), oh0 + ROWS_PER_JOB);
-            // One output row of all tiles, [position][channel], then written out channel by
-            // channel.
-            float[] t = sc.tile(sh.chunks * sh.width * oc);
-            for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
-              int wOff = ob * icb * taps * BLOCK_C * oc;
-              for (int oh = oh0; oh < oh1; oh++) {
-                for (int ch = 0; ch < sh.chunks; ch++) {
-                  int ow0 = ch * sh.width;
-                  kern.blockedTile(
-                      s,
-                      img * imgStride + (oh * sh.pw + ow0) * BLOCK_C,
-                      tapOff,
-                      packed,
-                      wOff,
-                      bias,
-                      ob * oc,
-                      sh.width,
-                      t,
-                      ow0 * oc);
-                }
-                int d = (img * lay.outC() + ob * oc) * ohw + oh * g.outW();
-                kern.unblockRows(t, oc, y, d, ohw, g.outW());
-              }
-            }
-          });
-    } finally {
-      sources.add(s);
     }
+    int bands = Ints.ceilDiv(g.outH(), band);
+    int base = n * bands;
+    // Few bands (one small image): split the output channels too, so every thread has work.
+    int split = Math.min(ocb, Math.max(1, Ints.ceilDiv(4 * threads, base)));
+    int local = icb * sh.used * bandRows * sh.pw * BLOCK_C;
+    int ohw = g.outH() * g.outW();
+    Parallel.run(
+        threads,
+        base * split,
+        scratch,
+        (job, sc) -> {
+          int part = job % split;
+          int img = job / split / bands;
+          int oh0 = job / split % bands * band;
+          int oh1 = Math.min(g.outH(), oh0 + band);
+          float[] s = sc.panel(local);
+          fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh);
+          // One output row of all tiles, [position][channel], then written out channel by channel.
+          float[] t = sc.tile(sh.chunks * sh.width * oc);
+          for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
+            int wOff = ob * icb * taps * BLOCK_C * oc;
+            for (int oh = oh0; oh < oh1; oh++) {
+              for (int ch = 0; ch < sh.chunks; ch++) {
+                int ow0 = ch * sh.width;
+                kern.blockedTile(
+                    s,
+                    ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
+                    tapOff,
+                    packed,
+                    wOff,
+                    bias,
+                    ob * oc,
+                    sh.width,
+                    t,
+                    ow0 * oc);
+              }
+              int d = (img * lay.outC() + ob * oc) * ohw + oh * g.outW();
+              kern.unblockRows(t, oc, y, d, ohw, g.outW());
+            }
+          }
+        });
   }
 
   /**
-   * Copies the input into the blocked layout: position {@code (q, r)} of phase {@code (a, b)} holds
+   * Copies phase rows {@code q0 .. q0+rows−1} of one image into the blocked layout {@code
+   * [C/16][phase][stride rows][pw][16]}: position {@code (q, r)} of phase {@code (a, b)} holds
    * padded input row {@code q·sH + a}, column {@code r·sW + b}, zero outside the input.
    */
-  private void fill(float[] x, float[] s, ConvGeometry g, Shape sh) {
+  private void fill(
+      float[] x, int img, int q0, int rows, int stride, float[] s, ConvGeometry g, Shape sh) {
     int ih = g.inH();
     int iw = g.inW();
     int sH = lay.sH();
     int sW = lay.sW();
     int padT = g.padTop();
     int padL = g.padLeft();
-    int plane = sh.ph * sh.pw * BLOCK_C;
     int[] planes = new int[BLOCK_C];
     for (int c = 0; c < BLOCK_C; c++) {
       planes[c] = c * ih * iw;
     }
-    Parallel.run(
-        threads,
-        g.n() * icb,
-        scratch,
-        (job, sc) -> {
-          int img = job / icb;
-          int cb = job % icb;
-          int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
-          for (int a = 0; a < sH; a++) {
-            for (int b = 0; b < sW; b++) {
-              int p = sh.slot[a * sW + b];
-              if (p < 0) {
-                continue;
-              }
-              int out = ((img * icb + cb) * sh.used + p) * plane;
-              // Columns r in [lo, hi) read input column r·sW + b − padL inside [0, iw).
-              int lo = Math.min(sh.pw, Math.max(0, Ints.ceilDiv(padL - b, sW)));
-              int hi = Math.max(lo, Math.min(sh.pw, Ints.ceilDiv(iw + padL - b, sW)));
-              for (int q = 0; q < sh.ph; q++) {
-                int row = q * sH + a - padT;
-                int d = out + q * sh.pw * BLOCK_C;
-                if (row < 0 || row >= ih) {
-                  Arrays.fill(s, d, d + sh.pw * BLOCK_C, 0f);
-                  continue;
-                }
-                Arrays.fill(s, d, d + lo * BLOCK_C, 0f);
-                Arrays.fill(s, d + hi * BLOCK_C, d + sh.pw * BLOCK_C, 0f);
-                int src = x0 + row * iw + lo * sW + b - padL;
-                kern.blockRow(x, src, planes, sW, s, d + lo * BLOCK_C, hi - lo);
-              }
+    int[] lo = new int[sW];
+    int[] hi = new int[sW];
+    for (int b = 0; b < sW; b++) {
+      // Columns r in [lo, hi) of phase column b read input column r·sW + b − padL inside [0, iw).
+      lo[b] = Math.min(sh.pw, Math.max(0, Ints.ceilDiv(padL - b, sW)));
+      hi[b] = Math.max(lo[b], Math.min(sh.pw, Ints.ceilDiv(iw + padL - b, sW)));
+    }
+    int rowLen = sh.pw * BLOCK_C;
+    // Row by row, every phase of an input row right after another, while its lines are in L1.
+    for (int cb = 0; cb < icb; cb++) {
+      int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
+      for (int q = 0; q < rows; q++) {
+        for (int a = 0; a < sH; a++) {
+          int row = (q0 + q) * sH + a - padT;
+          for (int b = 0; b < sW; b++) {
+            int p = sh.slot[a * sW + b];
+            if (p < 0) {
+              continue;
             }
+            int d = ((cb * sh.used + p) * stride + q) * rowLen;
+            if (row < 0 || row >= ih) {
+              Arrays.fill(s, d, d + rowLen, 0f);
+              continue;
+            }
+            Arrays.fill(s, d, d + lo[b] * BLOCK_C, 0f);
+            Arrays.fill(s, d + hi[b] * BLOCK_C, d + rowLen, 0f);
+            int src = x0 + row * iw + lo[b] * sW + b - padL;
+            kern.blockRow(x, src, planes, sW, s, d + lo[b] * BLOCK_C, hi[b] - lo[b]);
           }
-        });
+        }
+      }
+    }
   }
 
-  /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */
+  /** Drops the pooled scratch buffers (the plan stays usable; they regrow). */
   void release() {
     scratch.clear();
-    sources.clear();
   }
 }
