@@ -33,6 +33,10 @@ public final class CpuConvBackend implements ConvBackend {
   static final boolean BLOCKED =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blocked", "true"));
 
+  /** Benchmarking switch: {@code -Dsparkconv.cpu.grouped=false} runs no layer on GroupedConv. */
+  static final boolean GROUPED =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.grouped", "true"));
+
   private final CpuKernels kernels;
   private final String name;
 
@@ -109,6 +113,12 @@ public final class CpuConvBackend implements ConvBackend {
     if (DepthwiseConv.applies(lay)) {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
       return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
+    }
+    if (GROUPED && GroupedConv.applies(lay, kernels)) {
+      // Groups of few channels: direct where the run fits, else the implicit GEMM.
+      float[] w = weight.floats().clone();
+      GroupedConv gc = new GroupedConv(kernels, lay, w, b, threads);
+      return fastOrGeneral(spec, lay, w, b, threads, gc::fits, gc::run, gc::release);
     }
     if (DilatedWinograd.applies(lay) && !NO_WINOGRAD) {
       // Runs whose phases do not come out equal (sides not multiples of the dilation, other

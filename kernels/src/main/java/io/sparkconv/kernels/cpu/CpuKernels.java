@@ -60,6 +60,12 @@ interface CpuKernels {
   int blockedOc();
 
   /**
+   * Output positions per vector of {@link #groupRows}: runs narrower than this do not go to {@link
+   * GroupedConv}; 0 where it does not apply at all (the scalar kernels, whose GEMM is as fast).
+   */
+  int groupedWidth();
+
+  /**
    * One register tile of {@link BlockedConv}: {@code width} consecutive output positions × OC =
    * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[tOff + j·OC + o]
    * = bias[biasOff + o] + Σ_tap Σ_{c<16} w[wOff + (tap·16 + c)·OC + o] · x[xOff + taps[tap] + j·16
@@ -159,6 +165,34 @@ interface CpuKernels {
       int cOff,
       int ldc,
       int prefetch);
+
+  /** Output channels per call of {@link #groupRows}. */
+  int GROUP_OUT = 4;
+
+  /**
+   * {@code rows} output rows of up to {@link #GROUP_OUT} output channels of one group of a grouped
+   * convolution with few input channels per group, over that group's zero-padded input planes: for
+   * {@code o < nOut, r < rows, j < count}, {@code y[yOff + o·ldy + r·yStep + j] = bias[bOff + o] +
+   * Σ_k w[wOff + k·4 + o] · x[xOff + r·xStep + taps[k] + j]}, k over every input channel's taps
+   * ({@code taps[c·T + t]} = channel c's plane offset + tap t's); {@code bias} may be null. The
+   * weights of channels {@code o ≥ nOut} are read (zero in the plan) but their rows not written.
+   */
+  void groupRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      int nOut,
+      float[] y,
+      int yOff,
+      int ldy,
+      int yStep,
+      int rows,
+      int count);
 
   /**
    * {@code rows} output rows of a depthwise (one input channel per output channel) convolution,

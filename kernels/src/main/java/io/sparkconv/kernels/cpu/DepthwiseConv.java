@@ -133,47 +133,16 @@ final class DepthwiseConv {
     int ih = g.inH();
     int iw = g.inW();
     int sw = g.sW();
-    int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
-    int pw = (g.outW() - 1) * sw + (g.kW() - 1) * g.dW() + 1;
-    int pwp = Ints.ceilDiv(pw, sw);
-    int phase = ph * pwp;
-    float[] p = s.plane(sw * phase);
+    int ph = PhasePlanes.paddedRows(g);
+    int pwp = PhasePlanes.pitch(g);
+    float[] p = s.plane(sw * ph * pwp);
     s.planeKey = -1;
     int src = (img * lay.inC() + ic) * ih * iw;
-    if (sw == 2) {
-      // Both phases of a row in one vector pass (far fewer calls, no scalar tails per phase).
-      float[] row = s.panel(2 * pwp);
-      for (int r = 0; r < ph; r++) {
-        int sr = r - g.padTop();
-        if (sr < 0 || sr >= ih) {
-          Arrays.fill(p, r * pwp, r * pwp + pwp, 0f);
-          Arrays.fill(p, phase + r * pwp, phase + r * pwp + pwp, 0f);
-        } else {
-          OffsetGemmConv.splitRow2(
-              kern, x, src + sr * iw, iw, g.padLeft(), row, p, r * pwp, phase + r * pwp, pwp);
-        }
-      }
-    }
-    for (int b = 0; b < sw && sw != 2; b++) {
-      for (int r = 0; r < ph; r++) {
-        int sr = r - g.padTop();
-        int d = b * phase + r * pwp;
-        if (sr < 0 || sr >= ih) {
-          Arrays.fill(p, d, d + pwp, 0f);
-        } else {
-          OffsetGemmConv.copyStridedRow(x, src + sr * iw, iw, sw, b - g.padLeft(), p, d, pwp);
-        }
-      }
-    }
+    PhasePlanes.fill(kern, x, src, g, ph, pwp, p, 0, s.panel(sw * pwp));
     int kh = g.kH();
     int kw = g.kW();
     int[] taps = s.taps(kh * kw);
-    for (int i = 0; i < kh; i++) {
-      for (int t = 0; t < kw; t++) {
-        int col = t * g.dW();
-        taps[i * kw + t] = (col % sw) * phase + i * g.dH() * pwp + col / sw;
-      }
-    }
+    PhasePlanes.taps(g, ph, pwp, taps);
     float b = bias == null ? 0f : bias[oc];
     kern.depthwiseRows(
         p,

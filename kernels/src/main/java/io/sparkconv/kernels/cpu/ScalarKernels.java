@@ -54,6 +54,11 @@ final class ScalarKernels implements CpuKernels {
     return 0;
   }
 
+  @Override
+  public int groupedWidth() {
+    return 0;
+  }
+
   /** Output channels of the scalar {@link #blockedTile} (the vector one's, on 512-bit vectors). */
   static final int BLOCK_OC = 32;
 
@@ -355,6 +360,43 @@ final class ScalarKernels implements CpuKernels {
         c[c1 + j + 1] = c11;
         c[c1 + j + 2] = c12;
         c[c1 + j + 3] = c13;
+      }
+    }
+  }
+
+  @Override
+  public void groupRows(
+      float[] x,
+      int xOff,
+      int xStep,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      int nOut,
+      float[] y,
+      int yOff,
+      int ldy,
+      int yStep,
+      int rows,
+      int count) {
+    int nt = taps.length;
+    for (int o = 0; o < nOut; o++) {
+      float b = bias == null ? 0f : bias[bOff + o];
+      for (int r = 0; r < rows; r++) {
+        int yr = yOff + o * ldy + r * yStep;
+        for (int j = 0; j < count; j++) {
+          y[yr + j] = b;
+        }
+        int xr = xOff + r * xStep;
+        for (int k = 0; k < nt; k++) {
+          float wv = w[wOff + k * GROUP_OUT + o];
+          int xs = xr + taps[k];
+          for (int j = 0; j < count; j++) {
+            y[yr + j] += wv * x[xs + j];
+          }
+        }
       }
     }
   }

@@ -179,6 +179,36 @@ class CpuConvBackendTest {
         new Case(
             conv(3, 3, 3, 3).groups(3).dilation(Size2.of(2)).padding(Padding.of(0, 3)).build(),
             new int[] {1, 3, 9, 8}));
+    // Grouped direct convolution (2 to 32 input channels per group, outputs at least 16 wide and
+    // 4 high): output channels per group not a multiple of 4, rows and widths that are not
+    // multiples of the 4×16 step, exactly 4 rows and 16 columns, strides, dilation, 1×1, without
+    // bias; and a run too low for it (implicit GEMM).
+    c.add(
+        new Case(
+            conv(8, 12, 3, 3).groups(4).padding(Padding.of(1)).build(), new int[] {2, 8, 9, 17}));
+    c.add(
+        new Case(
+            conv(12, 20, 3, 3).groups(4).padding(Padding.of(1)).bias(false).build(),
+            new int[] {1, 12, 4, 33}));
+    c.add(
+        new Case(
+            conv(16, 16, 5, 5).groups(4).padding(Padding.of(2)).build(), new int[] {2, 16, 7, 16}));
+    c.add(
+        new Case(
+            conv(32, 32, 3, 3).groups(4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 32, 12, 40}));
+    c.add(
+        new Case(
+            conv(64, 64, 3, 3).groups(2).dilation(Size2.of(2)).padding(Padding.of(2)).build(),
+            new int[] {1, 64, 6, 20}));
+    c.add(
+        new Case(
+            conv(24, 16, 1, 3).groups(8).stride(Size2.of(1, 3)).padding(Padding.of(0, 1)).build(),
+            new int[] {2, 24, 5, 50}));
+    c.add(new Case(conv(32, 32, 1, 1).groups(8).build(), new int[] {2, 32, 4, 20}));
+    c.add(
+        new Case(
+            conv(8, 8, 3, 3).groups(2).padding(Padding.of(1)).build(), new int[] {1, 8, 3, 20}));
     // Packed panels of valid outputs (>= 32 output channels per group, a grid wasting > 10%):
     // panels spanning images, partial row blocks, K blocks, row blocks outside the panels, groups,
     // transposed phases.
@@ -498,6 +528,31 @@ class CpuConvBackendTest {
       seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
     }
     assertEquals("[gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+  }
+
+  /**
+   * The cases above run the grouped direct convolution at 2, 3, 4, 8 and 32 input channels per
+   * group and fall back to the implicit GEMM for low or narrow outputs.
+   */
+  @Test
+  void groupedCasesCoverChannelsPerGroupAndFallback() {
+    CpuKernels k = CpuKernelsProvider.vectorAvailable() ? CpuKernelsProvider.vector() : null;
+    if (k == null) {
+      System.out.println("groupedCasesCoverChannelsPerGroupAndFallback: skipped, no Vector API");
+      return;
+    }
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      if (!GroupedConv.applies(lay, k)) {
+        continue;
+      }
+      float[] w = new float[lay.outC() * lay.inCPerGroup() * lay.kH() * lay.kW()];
+      GroupedConv gc = new GroupedConv(k, lay, w, null, 1);
+      ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
+      seen.add(gc.fits(g) ? "c" + lay.inCPerGroup() : "gemm");
+    }
+    assertEquals("[c2, c3, c32, c4, c8, gemm]", seen.toString());
   }
 
   /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */

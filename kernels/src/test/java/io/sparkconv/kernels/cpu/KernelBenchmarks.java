@@ -54,6 +54,10 @@ public class KernelBenchmarks {
   private float[] rows;
   private int[] taps;
   private float[] w9;
+  private float[] groupPlanes;
+  private int[] groupTaps;
+  private float[] groupW;
+  private float[] groupY;
   private float[] wsrc;
   private int[] off43;
   private int[] off23;
@@ -93,6 +97,14 @@ public class KernelBenchmarks {
       taps[i] = i / 3 * 58 + i % 3;
     }
     w9 = random(r, 9);
+    // ResNeXt's group: 4 padded 58×58 planes, 4 output channels.
+    groupPlanes = random(r, 4 * 58 * 58 + 64);
+    groupTaps = new int[36];
+    for (int i = 0; i < 36; i++) {
+      groupTaps[i] = i / 9 * 58 * 58 + i % 9 / 3 * 58 + i % 3;
+    }
+    groupW = random(r, 36 * CpuKernels.GROUP_OUT);
+    groupY = new float[4 * 56 * 56];
     // Winograd transforms of one panel (NR tiles), patches read in place from 16 or 4 sub-planes.
     wsrc = random(r, 16 * 1024 + 64);
     off43 = new int[36];
@@ -191,6 +203,14 @@ public class KernelBenchmarks {
   public float[] depthwisePlane() {
     k.depthwiseRows(plane, 0, 58, taps, w9, 0, 0f, rows, 0, 56, 56, 56);
     return rows;
+  }
+
+  /** Grouped 3×3, 4 → 4 channels (one ResNeXt group) over 56×56: 903,168 FLOPs. */
+  @Benchmark
+  public float[] groupRows() {
+    k.groupRows(
+        groupPlanes, 0, 58, groupTaps, groupW, 0, null, 0, 4, groupY, 0, 56 * 56, 56, 56, 56);
+    return groupY;
   }
 
   /** 3→64 7×7 stride 2 at 224² (phase-split source + implicit GEMM): 236 MFLOP. */

@@ -174,6 +174,63 @@ class KernelInternalsTest {
     }
   }
 
+  /**
+   * The vector {@code groupRows} (four rows × four channels per step, last row block and vector
+   * moved back) against the scalar loop, with exact integer sums: every row, column and channel up
+   * to {@code nOut} written, nothing else.
+   */
+  @Test
+  void groupRowsMatchesTheScalarLoopAndWritesOnlyItsRows() {
+    if (!CpuKernelsProvider.vectorAvailable()) {
+      System.out.println(
+          "groupRowsMatchesTheScalarLoopAndWritesOnlyItsRows: skipped, no Vector API");
+      return;
+    }
+    CpuKernels v = CpuKernelsProvider.vector();
+    CpuKernels s = CpuKernelsProvider.scalar();
+    Random rnd = new Random(11);
+    int pitch = 70;
+    int plane = 12 * pitch;
+    // Two channels of a 3×2 kernel: taps of channel 1 one plane further.
+    int[] base = {0, 1, pitch, pitch + 1, 2 * pitch, 2 * pitch + 1};
+    int[] taps = new int[2 * base.length];
+    for (int k = 0; k < taps.length; k++) {
+      taps[k] = base[k % base.length] + (k / base.length) * plane;
+    }
+    float[] x = new float[2 * plane + 7];
+    float[] w = new float[taps.length * CpuKernels.GROUP_OUT + 3];
+    float[] bias = new float[CpuKernels.GROUP_OUT + 2];
+    for (float[] a : new float[][] {x, w, bias}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = rnd.nextInt(9) - 4;
+      }
+    }
+    for (int nOut = 1; nOut <= CpuKernels.GROUP_OUT; nOut++) {
+      for (int rows : new int[] {4, 5, 9}) {
+        for (int count : new int[] {16, 17, 40, 64}) {
+          for (float[] b : new float[][] {null, bias}) {
+            int ldy = rows * 66 + 5;
+            float[] yv = new float[3 + 4 * ldy];
+            float[] ys = new float[3 + 4 * ldy];
+            Arrays.fill(yv, Float.NaN);
+            Arrays.fill(ys, Float.NaN);
+            v.groupRows(x, 7, pitch, taps, w, 3, b, 2, nOut, yv, 3, ldy, 66, rows, count);
+            s.groupRows(x, 7, pitch, taps, w, 3, b, 2, nOut, ys, 3, ldy, 66, rows, count);
+            String at = "nOut " + nOut + " rows " + rows + " count " + count;
+            assertEquals(Arrays.toString(ys), Arrays.toString(yv), at);
+            for (int i = 0; i < ys.length; i++) {
+              int o = (i - 3) / ldy;
+              int r = (i - 3) % ldy / 66;
+              int j = (i - 3) % ldy % 66;
+              boolean written = i >= 3 && o < nOut && r < rows && j < count;
+              assertEquals(written, !Float.isNaN(ys[i]), at + " element " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void unblockRowsWritesEveryChannelRowAndNothingElse() {
     for (CpuKernels k : kernels()) {
