@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Conv2d as a direct convolution over a channel-blocked copy of the input (oneDNN's layout for
- * AVX-512). Each run copies the input into {@code [n][C/16][phase][PH][PW][16]}: 16 channels of one
- * position side by side, a zero halo for the padding, strided inputs split into their stride phases
- * so that consecutive outputs read consecutive positions for every tap. The plan packs the weights
- * once into {@code [OC/32][C/16][kh][kw][16][32]}.
+ * AVX-512). Each job copies the input rows that its band of output rows reads into {@code
+ * [C/16][phase][rows][PW][16]}: 16 channels of one position side by side, a zero halo for the
+ * padding, strided inputs split into their stride phases so that consecutive outputs read
+ * consecutive positions for every tap. The plan packs the weights once into {@code
+ * [OC/32][C/16][kh][kw][16][32]}.
  *
  * <p>A register tile ({@link CpuKernels#blockedTile}) is W ≤ 14 consecutive outputs of one output
  * row × 32 output channels: per input channel it loads two weight vectors and broadcasts W input
@@ -102,9 +103,19 @@ final class BlockedConv {
 
   /**
    * Per-run sizes: tile width and count per output row, stride phases in use (slot per phase, −1
-   * unused), and the phase sub-plane {@code ph × pw} positions.
+   * unused), the phase sub-plane {@code ph × pw} positions, output rows per band and the phase rows
+   * a band reads, and the floats of a band's copy.
    */
-  private record Shape(int width, int chunks, int[] slot, int used, int ph, int pw, long size) {}
+  private record Shape(
+      int width,
+      int chunks,
+      int[] slot,
+      int used,
+      int ph,
+      int pw,
+      int band,
+      int bandRows,
+      long size) {}
 
   private Shape shape(ConvGeometry g) {
     int chunks = Ints.ceilDiv(g.outW(), BLOCK_MAX_WIDTH);
@@ -125,8 +136,11 @@ final class BlockedConv {
     // Rows and columns read: the last output row's and the last tile's (full width) furthest tap.
     int ph = g.outH() + (lay.kH() - 1) * lay.dH() / sH;
     int pw = chunks * width + (lay.kW() - 1) * lay.dW() / sW;
-    long size = (long) g.n() * icb * used * ph * pw * BLOCK_C;
-    return new Shape(width, chunks, slot, used, ph, pw, size);
+    int band = Math.max(1, Math.min(g.outH(), ROWS_PER_JOB));
+    // Phase rows a band reads: its own and the furthest tap's below it.
+    int bandRows = band + ph - g.outH();
+    long size = (long) icb * used * bandRows * pw * BLOCK_C;
+    return new Shape(width, chunks, slot, used, ph, pw, band, bandRows, size);
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -158,9 +172,8 @@ final class BlockedConv {
     if (n == 0 || g.outH() == 0) {
       return;
     }
-    int band = Math.min(g.outH(), ROWS_PER_JOB);
-    // Phase rows a band reads: its own and the furthest tap's below it.
-    int bandRows = band + sh.ph - g.outH();
+    int band = sh.band;
+    int bandRows = sh.bandRows;
     int[] tapOff = new int[icb * taps];
     for (int cb = 0; cb < icb; cb++) {
       for (int kh = 0; kh < lay.kH(); kh++) {
@@ -177,7 +190,7 @@ final class BlockedConv {
     int base = n * bands;
     // Few bands (one small image): split the output channels too, so every thread has work.
     int split = Math.min(ocb, Math.max(1, Ints.ceilDiv(4 * threads, base)));
-    int local = icb * sh.used * bandRows * sh.pw * BLOCK_C;
+    int local = (int) sh.size;
     int ohw = g.outH() * g.outW();
     Parallel.run(
         threads,

@@ -120,7 +120,6 @@ final class GroupedConv {
           int img = job / lay.groups();
           int grp = job % lay.groups();
           float[] p = sc.plane(cpg * plane);
-          sc.planeKey = -1;
           float[] row = sc.panel(g.sW() * pitch);
           for (int c = 0; c < cpg; c++) {
             int src = (img * lay.inC() + grp * cpg + c) * g.inH() * g.inW();
