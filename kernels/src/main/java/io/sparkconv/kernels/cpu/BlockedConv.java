@@ -7,6 +7,7 @@ import static io.sparkconv.kernels.cpu.CpuKernels.BLOCK_MIN_WIDTH;
 import io.sparkconv.kernels.spec.ConvGeometry;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Conv2d as a direct convolution over a channel-blocked copy of the input (oneDNN's layout for
@@ -48,6 +49,9 @@ final class BlockedConv {
   private final float[] bias;
 
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+
+  /** Numbers the runs, so a scratch's band copy is never taken for another run's. */
+  private final AtomicLong runs = new AtomicLong();
 
   /** Whether a plan for this layer should run on the blocked kernels. */
   static boolean applies(ConvLayout lay, CpuKernels kern) {
@@ -192,6 +196,7 @@ final class BlockedConv {
     int split = Math.min(ocb, Math.max(1, Ints.ceilDiv(4 * threads, base)));
     int local = (int) sh.size;
     int ohw = g.outH() * g.outW();
+    long run = runs.incrementAndGet() << 32;
     Parallel.run(
         threads,
         base * split,
@@ -202,7 +207,14 @@ final class BlockedConv {
           int oh0 = job / split % bands * band;
           int oh1 = Math.min(g.outH(), oh0 + band);
           float[] s = sc.panel(local);
-          fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh);
+          // Jobs are numbered band by band: with the output channels split, a thread usually
+          // takes the next share of the band it has just copied, and keeps that copy (one small
+          // image, 512 channels at 7×7, 2 threads: 8 copies of the band → 2).
+          long key = run | (job / split);
+          if (sc.panelKey != key) {
+            fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh);
+            sc.panelKey = key;
+          }
           // One output row of all tiles, [position][channel], then written out channel by channel.
           float[] t = sc.tile(sh.chunks * sh.width * oc);
           for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {

@@ -16,6 +16,9 @@ final class Scratch {
   /** Layout of the zero halo last written to {@link #plane} (see DepthwiseConv). */
   long planeKey = -1;
 
+  /** What {@link #panel} holds where a kernel reuses it across jobs (see BlockedConv); -1 none. */
+  long panelKey = -1;
+
   final float[] edge = new float[1024];
   final double[] edgeD = new double[1024];
 
@@ -30,6 +33,7 @@ final class Scratch {
   float[] panel(int size) {
     if (panel.length < size) {
       panel = new float[size];
+      panelKey = -1;
     }
     return panel;
   }

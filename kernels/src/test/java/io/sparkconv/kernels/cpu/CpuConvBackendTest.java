@@ -1,6 +1,8 @@
 package io.sparkconv.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -528,6 +530,46 @@ class CpuConvBackendTest {
       seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
     }
     assertEquals("[gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+  }
+
+  /**
+   * A blocked plan keeps a band's copy across the jobs of one run that share it (output channels
+   * split over few bands), never across runs: the second run of one plan, on another input, equals
+   * a fresh plan's run on that input.
+   */
+  @Test
+  void blockedBandCopyIsNotReusedAcrossRuns() {
+    CpuKernels k = CpuKernelsProvider.vectorAvailable() ? CpuKernelsProvider.vector() : null;
+    if (k == null || k.blockedOc() == 0) {
+      System.out.println(
+          "blockedBandCopyIsNotReusedAcrossRuns: skipped, no blocked tile on this machine");
+      return;
+    }
+    ConvSpec spec = conv(32, 128, 3, 3).padding(Padding.of(1)).build();
+    int[] in = {1, 32, 7, 9};
+    ConvLayout lay = ConvLayout.of(spec, 1);
+    ConvGeometry g = ConvShapes.geometry(spec, in);
+    Random rnd = new Random(5);
+    float[] w = new float[128 * 32 * 9];
+    float[] x1 = new float[32 * 7 * 9];
+    float[] x2 = new float[x1.length];
+    for (float[] a : new float[][] {w, x1, x2}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = rnd.nextInt(5) - 2;
+      }
+    }
+    int out = 128 * g.outH() * g.outW();
+    for (int threads : new int[] {1, 2}) {
+      BlockedConv plan = new BlockedConv(k, lay, w, null, threads);
+      float[] y1 = new float[out];
+      float[] y2 = new float[out];
+      float[] fresh = new float[out];
+      plan.run(x1, y1, g);
+      plan.run(x2, y2, g);
+      new BlockedConv(k, lay, w, null, threads).run(x2, fresh, g);
+      assertArrayEquals(fresh, y2, "threads " + threads);
+      assertFalse(Arrays.equals(y1, y2), "the two inputs give different outputs");
+    }
   }
 
   /**
