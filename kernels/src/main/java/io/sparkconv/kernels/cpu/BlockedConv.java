@@ -108,7 +108,8 @@ final class BlockedConv {
   /**
    * Per-run sizes: tile width and count per output row, stride phases in use (slot per phase, −1
    * unused), the phase sub-plane {@code ph × pw} positions, output rows per band and the phase rows
-   * a band reads, and the floats of a band's copy.
+   * a band reads, the floats of a band's copy; for the copy, the 16 channel planes' offsets and per
+   * column phase b the positions {@code [lo[b], hi[b])} inside the input (the rest is halo).
    */
   private record Shape(
       int width,
@@ -119,7 +120,10 @@ final class BlockedConv {
       int pw,
       int band,
       int bandRows,
-      long size) {}
+      long size,
+      int[] planes,
+      int[] lo,
+      int[] hi) {}
 
   private Shape shape(ConvGeometry g) {
     int chunks = Ints.ceilDiv(g.outW(), BLOCK_MAX_WIDTH);
@@ -144,7 +148,18 @@ final class BlockedConv {
     // Phase rows a band reads: its own and the furthest tap's below it.
     int bandRows = band + ph - g.outH();
     long size = (long) icb * used * bandRows * pw * BLOCK_C;
-    return new Shape(width, chunks, slot, used, ph, pw, band, bandRows, size);
+    int[] planes = new int[BLOCK_C];
+    for (int c = 0; c < BLOCK_C; c++) {
+      planes[c] = c * g.inH() * g.inW();
+    }
+    int[] lo = new int[sW];
+    int[] hi = new int[sW];
+    for (int b = 0; b < sW; b++) {
+      // Columns r in [lo, hi) of phase column b read input column r·sW + b − padL inside [0, iw).
+      lo[b] = Math.min(pw, Math.max(0, Ints.ceilDiv(g.padLeft() - b, sW)));
+      hi[b] = Math.max(lo[b], Math.min(pw, Ints.ceilDiv(g.inW() + g.padLeft() - b, sW)));
+    }
+    return new Shape(width, chunks, slot, used, ph, pw, band, bandRows, size, planes, lo, hi);
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -254,17 +269,6 @@ final class BlockedConv {
     int sW = lay.sW();
     int padT = g.padTop();
     int padL = g.padLeft();
-    int[] planes = new int[BLOCK_C];
-    for (int c = 0; c < BLOCK_C; c++) {
-      planes[c] = c * ih * iw;
-    }
-    int[] lo = new int[sW];
-    int[] hi = new int[sW];
-    for (int b = 0; b < sW; b++) {
-      // Columns r in [lo, hi) of phase column b read input column r·sW + b − padL inside [0, iw).
-      lo[b] = Math.min(sh.pw, Math.max(0, Ints.ceilDiv(padL - b, sW)));
-      hi[b] = Math.max(lo[b], Math.min(sh.pw, Ints.ceilDiv(iw + padL - b, sW)));
-    }
     int rowLen = sh.pw * BLOCK_C;
     // Row by row, every phase of an input row right after another, while its lines are in L1.
     for (int cb = 0; cb < icb; cb++) {
@@ -282,10 +286,12 @@ final class BlockedConv {
               Arrays.fill(s, d, d + rowLen, 0f);
               continue;
             }
-            Arrays.fill(s, d, d + lo[b] * BLOCK_C, 0f);
-            Arrays.fill(s, d + hi[b] * BLOCK_C, d + rowLen, 0f);
-            int src = x0 + row * iw + lo[b] * sW + b - padL;
-            kern.blockRow(x, src, planes, sW, s, d + lo[b] * BLOCK_C, hi[b] - lo[b]);
+            int lo = sh.lo[b];
+            int hi = sh.hi[b];
+            Arrays.fill(s, d, d + lo * BLOCK_C, 0f);
+            Arrays.fill(s, d + hi * BLOCK_C, d + rowLen, 0f);
+            kern.blockRow(
+                x, x0 + row * iw + lo * sW + b - padL, sh.planes, sW, s, d + lo * BLOCK_C, hi - lo);
           }
         }
       }

@@ -623,13 +623,18 @@ final class OffsetGemmConv {
    * {@code buf[c] = x[r0 + c − left]} where that column lies in {@code [0, iw)}, else 0, c < len.
    */
   static void padRow(float[] x, int r0, int iw, int left, float[] buf, int len) {
+    padRow(x, r0, iw, left, buf, 0, len);
+  }
+
+  /** {@link #padRow(float[], int, int, int, float[], int)} into {@code buf[off ..]}. */
+  static void padRow(float[] x, int r0, int iw, int left, float[] buf, int off, int len) {
     int lo = Math.min(len, left);
     int hi = Math.max(lo, Math.min(len, left + iw));
-    Arrays.fill(buf, 0, lo, 0f);
+    Arrays.fill(buf, off, off + lo, 0f);
     if (hi > lo) {
-      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
+      System.arraycopy(x, r0 + lo - left, buf, off + lo, hi - lo);
     }
-    Arrays.fill(buf, hi, len, 0f);
+    Arrays.fill(buf, off + hi, off + len, 0f);
   }
 
   /**

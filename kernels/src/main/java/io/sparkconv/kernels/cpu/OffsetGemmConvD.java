@@ -625,13 +625,18 @@ final class OffsetGemmConvD {
    * {@code buf[c] = x[r0 + c − left]} where that column lies in {@code [0, iw)}, else 0, c < len.
    */
   static void padRow(double[] x, int r0, int iw, int left, double[] buf, int len) {
+    padRow(x, r0, iw, left, buf, 0, len);
+  }
+
+  /** {@link #padRow(double[], int, int, int, double[], int)} into {@code buf[off ..]}. */
+  static void padRow(double[] x, int r0, int iw, int left, double[] buf, int off, int len) {
     int lo = Math.min(len, left);
     int hi = Math.max(lo, Math.min(len, left + iw));
-    Arrays.fill(buf, 0, lo, 0.0);
+    Arrays.fill(buf, off, off + lo, 0.0);
     if (hi > lo) {
-      System.arraycopy(x, r0 + lo - left, buf, lo, hi - lo);
+      System.arraycopy(x, r0 + lo - left, buf, off + lo, hi - lo);
     }
-    Arrays.fill(buf, hi, len, 0.0);
+    Arrays.fill(buf, off + hi, off + len, 0.0);
   }
 
   /**

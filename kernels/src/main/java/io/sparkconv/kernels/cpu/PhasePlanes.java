@@ -63,11 +63,7 @@ final class PhasePlanes {
       int d = off + r * pitch;
       if (sw == 1) {
         if (inside) {
-          int lo = Math.min(pitch, g.padLeft());
-          int hi = Math.max(lo, Math.min(pitch, g.padLeft() + iw));
-          Arrays.fill(p, d, d + lo, 0f);
-          System.arraycopy(x, src + sr * iw + lo - g.padLeft(), p, d + lo, hi - lo);
-          Arrays.fill(p, d + hi, d + pitch, 0f);
+          OffsetGemmConv.padRow(x, src + sr * iw, iw, g.padLeft(), p, d, pitch);
         } else {
           Arrays.fill(p, d, d + pitch, 0f);
         }
