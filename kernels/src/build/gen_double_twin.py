@@ -22,6 +22,8 @@ def twin(s, name):
     s = s.replace("sc.tile(", "sc.tileD(").replace("sc.panel(", "sc.panelD(").replace("sc.edge)", "sc.edgeD)")
     s = s.replace("kern.interleave2(", "kern.interleave2D(")
     s = s.replace("kern.deinterleave2(", "kern.deinterleave2D(")
+    s = s.replace("kern.deinterleave4(", "kern.deinterleave4D(")
+    s = s.replace("kern.stridedCopy(", "kern.stridedCopyD(")
     s = s.replace("Pools.borrow(", "Pools.borrowD(")
     s = s.replace("this.nr = kern.nr();", "this.nr = kern.nrD();")
     s = s.replace("/**\n * ", f"/**\n * GENERATED from {name}.java by kernels/src/build/gen_double_twin.py: the float64\n * twin.\n *\n * <p>", 1)

@@ -331,6 +331,32 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code s[d + j] = r[src + u·j]} for {@code j < count}: one column phase of a row split by
+   * stride u. Reads no index past {@code src + u·(count − 1)}.
+   */
+  default void stridedCopy(float[] r, int src, int u, float[] s, int d, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d + j] = r[src + u * j];
+    }
+  }
+
+  /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
+  default void stridedCopyD(double[] r, int src, int u, double[] s, int d, int count) {
+    for (int j = 0; j < count; j++) {
+      s[d + j] = r[src + u * j];
+    }
+  }
+
+  /** The float64 twin of {@link #deinterleave4} (scalar in both kernel sets). */
+  default void deinterleave4D(double[] r, int src, double[] s, int d, int step, int count) {
+    for (int j = 0; j < count; j++) {
+      for (int b = 0; b < 4; b++) {
+        s[d + b * step + j] = r[src + 4 * j + b];
+      }
+    }
+  }
+
   /** The float64 twin of {@link #deinterleave2} (scalar in both kernel sets). */
   default void deinterleave2D(double[] r, int src, double[] s, int d0, int d1, int count) {
     for (int j = 0; j < count; j++) {

@@ -528,12 +528,15 @@ final class OffsetGemmConvD {
         }
       }
     }
+    // Up to 8 planes a job, fewer where that leaves under 4 jobs per thread (a stem's 3-channel
+    // images: 8 images of 224² were 3 jobs for 2 threads).
+    int per = Math.max(1, Math.min(8, planes / (4 * threads)));
     Parallel.run(
         threads,
-        Ints.ceilDiv(planes, 8),
+        Ints.ceilDiv(planes, per),
         scratch,
         (job, sc) -> {
-          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
+          for (int pl = job * per; pl < Math.min(planes, job * per + per); pl++) {
             int in = pl * ih * iw;
             for (int a = 0; a < uH && uW == 2; a++) {
               if (!used[a * 2] && !used[a * 2 + 1]) {
@@ -568,7 +571,39 @@ final class OffsetGemmConvD {
                 }
               }
             }
-            for (int a = 0; a < uH && uW != 2; a++) {
+            for (int a = 0; a < uH && uW > 2; a++) {
+              boolean all = true;
+              boolean any = false;
+              for (int b = 0; b < uW; b++) {
+                all &= used[a * uW + b];
+                any |= used[a * uW + b];
+              }
+              // Each row padded once, then split into its column phases from L1 (the ConvNeXt
+              // 4×4 stride-4 stem spent 26 % of its time in an element-by-element strided copy).
+              double[] buf = sc.panelD(uW * src.pw);
+              int out = (pl * uH + a) * uW * subPlane;
+              for (int i = 0; i < src.ph && any; i++) {
+                int row = i * uH + a - src.top;
+                int d = out + i * src.pw;
+                boolean inside = row >= 0 && row < ih;
+                if (inside) {
+                  padRow(x, in + row * iw, iw, src.left, buf, uW * src.pw);
+                }
+                if (inside && uW == 4 && all) {
+                  kern.deinterleave4D(buf, 0, s, d, subPlane, src.pw);
+                  continue;
+                }
+                for (int b = 0; b < uW; b++) {
+                  int db = d + b * subPlane;
+                  if (used[a * uW + b] && inside) {
+                    kern.stridedCopyD(buf, b, uW, s, db, src.pw);
+                  } else if (used[a * uW + b]) {
+                    Arrays.fill(s, db, db + src.pw, 0.0);
+                  }
+                }
+              }
+            }
+            for (int a = 0; a < uH && uW == 1; a++) {
               for (int b = 0; b < uW; b++) {
                 if (!used[a * uW + b]) {
                   continue;
@@ -581,18 +616,7 @@ final class OffsetGemmConvD {
                     Arrays.fill(s, d, d + src.pw, 0.0);
                     continue;
                   }
-                  int r0 = in + row * iw;
-                  if (uW == 1) {
-                    int lo = Math.min(src.pw, src.left);
-                    int hi = Math.max(lo, Math.min(src.pw, src.left + iw));
-                    Arrays.fill(s, d, d + lo, 0.0);
-                    if (hi > lo) {
-                      System.arraycopy(x, r0 + lo - src.left, s, d + lo, hi - lo);
-                    }
-                    Arrays.fill(s, d + hi, d + src.pw, 0.0);
-                  } else {
-                    copyStridedRow(x, r0, iw, uW, b - src.left, s, d, src.pw);
-                  }
+                  padRow(x, in + row * iw, iw, src.left, s, d, src.pw);
                 }
               }
             }
@@ -692,10 +716,12 @@ final class OffsetGemmConvD {
     int osW = lay.transposed() ? lay.sW() : 1;
     // Reading the input in place, an image's last partial panel would pass its plane (and, for
     // the last image, the array's end): gather it.
-    boolean partialLast = src.direct && panels * nr > grid;
-    // Every grid column an output (in place, stride 1, no halo) and every tile row a real channel:
-    // tiles go straight to y, no staging buffer and no copy (1×1 layers are store-bound).
-    boolean toY = src.direct && r == pw && osH == 1 && osW == 1 && ocg % mr == 0 && kLen > 0;
+    // Every grid column an output (no halo columns: 1×1 layers, kernels no wider than their
+    // stride) and every tile row a real channel: tiles go straight to y, no staging buffer and no
+    // copy (such layers are store-bound). The last partial panel of an image is then gathered too,
+    // so no tile writes past its output plane.
+    boolean toY = r == pw && osH == 1 && osW == 1 && !merged && ocg % mr == 0 && kLen > 0;
+    boolean partialLast = (src.direct || toY) && panels * nr > grid;
     double[] out = toY ? y : c;
     int ldo = toY ? ohw : ldc;
     if (kLen == 0) {

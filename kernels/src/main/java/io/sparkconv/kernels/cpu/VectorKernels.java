@@ -2389,6 +2389,40 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  /**
+   * Lane j of a gather with stride u: {@code j·u}, for strides up to {@link #MAX_GATHER_STRIDE}.
+   */
+  private static final int MAX_GATHER_STRIDE = 32;
+
+  private static final int[][] STRIDED = strided();
+
+  private static int[][] strided() {
+    int[][] m = new int[MAX_GATHER_STRIDE + 1][LEN];
+    for (int u = 0; u <= MAX_GATHER_STRIDE; u++) {
+      for (int j = 0; j < LEN; j++) {
+        m[u][j] = j * u;
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void stridedCopy(float[] r, int src, int u, float[] s, int d, int count) {
+    if (count < LEN || u < 1 || u > MAX_GATHER_STRIDE) {
+      CpuKernels.super.stridedCopy(r, src, u, s, d, count);
+      return;
+    }
+    // The last step moves back to end exactly at count (the overlap is rewritten, same values).
+    int[] map = STRIDED[u];
+    for (int j = 0; ; ) {
+      FloatVector.fromArray(SF, r, src + u * j, map, 0).intoArray(s, d + j);
+      if (j + LEN >= count) {
+        return;
+      }
+      j = Math.min(j + LEN, count - LEN);
+    }
+  }
+
   private static void weave4(
       FloatVector x0,
       FloatVector x1,

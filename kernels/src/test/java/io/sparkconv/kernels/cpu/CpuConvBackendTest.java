@@ -246,6 +246,22 @@ class CpuConvBackendTest {
     // 1×1 stride 2: one of the four stride phases is copied (the others hold stale values).
     c.add(new Case(conv(24, 40, 1, 1).stride(Size2.of(2)).build(), new int[] {2, 24, 9, 11}));
     c.add(new Case(conv(5, 7, 1, 1).stride(Size2.of(3, 2)).build(), new int[] {1, 5, 10, 35}));
+    // Strides of 3 and more: each padded row split into its column phases (4 phases at once,
+    // else one gather per phase; strides past the gather table element by element); patch
+    // embeddings (kernel = stride) store tiles straight into the output, the partial last panel
+    // of each image gathered.
+    c.add(new Case(conv(3, 16, 4, 4).stride(Size2.of(4)).build(), new int[] {2, 3, 72, 100}));
+    c.add(new Case(conv(5, 8, 3, 3).stride(Size2.of(3)).build(), new int[] {2, 5, 52, 61}));
+    c.add(
+        new Case(
+            conv(4, 9, 3, 3).stride(Size2.of(4)).padding(Padding.of(1)).build(),
+            new int[] {1, 4, 70, 80}));
+    c.add(new Case(conv(6, 8, 1, 1).stride(Size2.of(4)).build(), new int[] {2, 6, 9, 70}));
+    c.add(
+        new Case(
+            conv(3, 24, 16, 16).stride(Size2.of(16)).bias(false).build(),
+            new int[] {2, 3, 64, 288}));
+    c.add(new Case(conv(1, 8, 40, 40).stride(Size2.of(40)).build(), new int[] {1, 1, 80, 720}));
     // Depthwise with stride > 1 in width (column-phase planes): output widths below, at and past
     // the vector tile, odd sizes, multiplier, dilation equal to the stride, asymmetric padding.
     for (int w : new int[] {7, 33, 64, 71}) {

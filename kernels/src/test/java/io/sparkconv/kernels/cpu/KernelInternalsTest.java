@@ -328,6 +328,29 @@ class KernelInternalsTest {
   }
 
   @Test
+  void stridedCopyTakesOneColumnPhase() {
+    for (CpuKernels k : kernels()) {
+      for (int u : new int[] {1, 3, 5, 16, 32, 33}) {
+        for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
+          int src = 2;
+          // Ends at the last element read.
+          float[] r = new float[count == 0 ? src : src + u * (count - 1) + 1];
+          for (int i = 0; i < r.length; i++) {
+            r[i] = i + 1;
+          }
+          float[] s = new float[count + 2];
+          Arrays.fill(s, Float.NaN);
+          k.stridedCopy(r, src, u, s, 1, count);
+          for (int j = 0; j < count; j++) {
+            assertEquals(src + u * j + 1, s[1 + j], k.description() + " u=" + u + " j=" + j);
+          }
+          assertTrue(Float.isNaN(s[0]) && Float.isNaN(s[count + 1]), k.description() + " u=" + u);
+        }
+      }
+    }
+  }
+
+  @Test
   void deinterleave4SplitsARowIntoItsFourPhases() {
     for (CpuKernels k : kernels()) {
       for (int count : new int[] {0, 1, 15, 16, 17, 40}) {
