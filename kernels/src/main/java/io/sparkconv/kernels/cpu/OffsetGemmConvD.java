@@ -894,7 +894,8 @@ final class OffsetGemmConvD {
           int rem = pos - img * perImage;
           int qq = rem / r;
           int cc = rem - qq * r;
-          int len = Math.min(end - pos, r - cc);
+          // Grid rows without halo columns lie end to end: one run to the image's end.
+          int len = Math.min(end - pos, r == src.pw ? perImage - rem : r - cc);
           int from = img * imgStride + sGroup + qq * src.pw + cc;
           for (int k = 0; k < kcl; k++) {
             System.arraycopy(s, from + offs[k0 + k], b, bu + k * nr + j, len);
@@ -937,7 +938,9 @@ final class OffsetGemmConvD {
         Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0.0 : rowBias[grp * mRows + m]);
       }
     }
-    // Store: runs of consecutive valid outputs along an output row.
+    // Store: runs of consecutive valid outputs along an output row (a forward convolution's
+    // output rows lie end to end: one run to the image's end).
+    boolean plain = osH == 1 && osW == 1 && !merged;
     int pos = u0 * nr;
     int end = Math.min(total, u1 * nr);
     while (pos < end) {
@@ -945,7 +948,7 @@ final class OffsetGemmConvD {
       int rem = pos - img * perImage;
       int qq = rem / r;
       int cc = rem - qq * r;
-      int len = Math.min(end - pos, r - cc);
+      int len = Math.min(end - pos, plain ? perImage - rem : r - cc);
       int d =
           (img * lay.outC() + grp * ocg) * ohw + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
       int from = pos - u0 * nr;
