@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * [C/16][phase][rows][PW][16]}: 16 channels of one position side by side, a zero halo for the
  * padding, strided inputs split into their stride phases so that consecutive outputs read
  * consecutive positions for every tap. The plan packs the weights once into {@code
- * [OC/32][C/16][kh][kw][16][32]}.
+ * [OC/32][C/groups/16][kh][kw][16][32]}: an output block reads its group's input channels.
  *
  * <p>A register tile ({@link CpuKernels#blockedTile}) is W ≤ 14 consecutive outputs of one output
  * row × 32 output channels: per input channel it loads two weight vectors and broadcasts W input
@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of this host's FMA peak; the GEMM's tile ~85 in the same layer), the layer 70 → 81 with the input
  * copy (~14 %) and the stores (~6 %).
  *
- * <p>Applies to Conv2d with one group, input channels a multiple of 16 and output channels a
- * multiple of 32, on 512-bit vectors ({@link CpuKernels#blockedOc()}); runs whose output rows are
+ * <p>Applies to Conv2d with input channels per group a multiple of 16 and output channels per group
+ * a multiple of 32, on 512-bit vectors ({@link CpuKernels#blockedOc()}); runs whose output rows are
  * narrower than {@link CpuKernels#BLOCK_MIN_WIDTH} run elsewhere ({@link #fits}).
  */
 final class BlockedConv {
@@ -39,6 +39,15 @@ final class BlockedConv {
   private final int threads;
   private final int oc;
   private final int icb;
+
+  /**
+   * Input channel blocks per group: the K of an output block's tile is {@code icbg · taps · 16}.
+   */
+  private final int icbg;
+
+  /** Output channel blocks per group. */
+  private final int ocbg;
+
   private final int ocb;
   private final int taps;
 
@@ -58,9 +67,8 @@ final class BlockedConv {
     int oc = kern.blockedOc();
     return oc > 0
         && !lay.transposed()
-        && lay.groups() == 1
-        && lay.inC() % BLOCK_C == 0
-        && lay.outC() % oc == 0
+        && lay.inCPerGroup() % BLOCK_C == 0
+        && lay.outCPerGroup() % oc == 0
         && !readsInPlace(lay);
   }
 
@@ -86,18 +94,20 @@ final class BlockedConv {
     this.threads = Math.max(1, threads);
     this.oc = kern.blockedOc();
     this.icb = lay.inC() / BLOCK_C;
+    this.icbg = lay.inCPerGroup() / BLOCK_C;
+    this.ocbg = lay.outCPerGroup() / oc;
     this.ocb = lay.outC() / oc;
     this.taps = lay.kH() * lay.kW();
     this.bias = bias;
     packed = new float[lay.outC() * lay.inC() * taps];
     for (int ob = 0; ob < ocb; ob++) {
-      for (int cb = 0; cb < icb; cb++) {
+      for (int cb = 0; cb < icbg; cb++) {
         for (int t = 0; t < taps; t++) {
-          int blk = ((ob * icb + cb) * taps + t) * BLOCK_C * oc;
+          int blk = ((ob * icbg + cb) * taps + t) * BLOCK_C * oc;
           for (int c = 0; c < BLOCK_C; c++) {
             for (int o = 0; o < oc; o++) {
               packed[blk + c * oc + o] =
-                  weight[((ob * oc + o) * lay.inC() + cb * BLOCK_C + c) * taps + t];
+                  weight[((ob * oc + o) * lay.inCPerGroup() + cb * BLOCK_C + c) * taps + t];
             }
           }
         }
@@ -193,8 +203,10 @@ final class BlockedConv {
     }
     int band = sh.band;
     int bandRows = sh.bandRows;
-    int[] tapOff = new int[icb * taps];
-    for (int cb = 0; cb < icb; cb++) {
+    // Taps of one group's channel blocks; an output block's tile starts at its group's first.
+    int[] tapOff = new int[icbg * taps];
+    int groupStride = icbg * sh.used * bandRows * sh.pw * BLOCK_C;
+    for (int cb = 0; cb < icbg; cb++) {
       for (int kh = 0; kh < lay.kH(); kh++) {
         for (int kw = 0; kw < lay.kW(); kw++) {
           int eh = kh * lay.dH();
@@ -233,13 +245,14 @@ final class BlockedConv {
           // One output row of all tiles, [position][channel], then written out channel by channel.
           float[] t = sc.tile(sh.chunks * sh.width * oc);
           for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
-            int wOff = ob * icb * taps * BLOCK_C * oc;
+            int wOff = ob * icbg * taps * BLOCK_C * oc;
+            int xGroup = ob / ocbg * groupStride;
             for (int oh = oh0; oh < oh1; oh++) {
               for (int ch = 0; ch < sh.chunks; ch++) {
                 int ow0 = ch * sh.width;
                 kern.blockedTile(
                     s,
-                    ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
+                    xGroup + ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
                     tapOff,
                     packed,
                     wOff,

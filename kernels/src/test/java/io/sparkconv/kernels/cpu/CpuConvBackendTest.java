@@ -135,6 +135,20 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 16, 30, 37}));
     c.add(new Case(conv(16, 32, 4, 4).padding(Padding.SAME).build(), new int[] {1, 16, 9, 20}));
+    // Blocked with groups (channels per group multiples of 16 in, 32 out): each output block reads
+    // its own group's channel blocks. Outputs under 16 wide: not the grouped direct path.
+    c.add(
+        new Case(
+            conv(64, 64, 3, 3).groups(2).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 64, 17, 19}));
+    c.add(
+        new Case(
+            conv(64, 128, 5, 5).groups(4).padding(Padding.of(2)).build(),
+            new int[] {1, 64, 9, 12}));
+    c.add(
+        new Case(
+            conv(96, 64, 5, 5).groups(2).padding(Padding.of(2)).bias(false).build(),
+            new int[] {2, 96, 10, 15}));
     // A Winograd layer's run too small for Winograd.
     c.add(new Case(conv(48, 64, 3, 3).padding(Padding.of(1)).build(), new int[] {1, 48, 9, 11}));
     c.add(
@@ -522,7 +536,8 @@ class CpuConvBackendTest {
 
   /**
    * The cases above run the blocked convolution at tile widths 7 to 10, 12 and 14 (uneven last
-   * tiles included) and fall back to the implicit GEMM for narrow outputs.
+   * tiles included), with groups of 16, 32 and 48 input channels, and fall back to the implicit
+   * GEMM for narrow outputs.
    */
   @Test
   void blockedCasesCoverTileWidthsAndFallback() {
@@ -544,8 +559,11 @@ class CpuConvBackendTest {
       BlockedConv bc = new BlockedConv(k, lay, w, null, 1);
       ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
       seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
+      if (bc.fits(g) && lay.groups() > 1) {
+        seen.add("g" + lay.inCPerGroup() + "x" + lay.outCPerGroup());
+      }
     }
-    assertEquals("[gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+    assertEquals("[g16x32, g32x32, g48x32, gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
   }
 
   /**
