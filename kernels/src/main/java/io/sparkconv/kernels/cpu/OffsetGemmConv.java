@@ -113,7 +113,14 @@ final class OffsetGemmConv {
    * instead of the grid in place.
    */
   private record Source(
-      int top, int left, int ph, int pw, int stride, boolean direct, boolean packed) {}
+      int top,
+      int left,
+      int ph,
+      int pw,
+      int stride,
+      boolean direct,
+      boolean packed,
+      boolean patch) {}
 
   /**
    * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
@@ -272,11 +279,34 @@ final class OffsetGemmConv {
   /** How a run of this geometry reads its input, e.g. {@code "direct packed"} (for tests). */
   String inputPath(ConvGeometry g) {
     Source src = source(g);
+    if (src.patch) {
+      return "patches";
+    }
     return (src.direct ? "direct" : "copied") + (src.packed ? " packed" : " grid");
+  }
+
+  /**
+   * Whether a run is a patch embedding (ViT, ConvNeXt and Swin stems): kernel = stride, no padding
+   * or dilation, so every output reads its own patch of the input. Each job then gathers its K×NR
+   * panels straight from the input, splitting every patch row into its columns in L1, instead of a
+   * whole-batch copy into stride phases first (one more pass over the input, and a barrier).
+   */
+  private boolean patches(ConvGeometry g) {
+    return !FORCE_COPY
+        && !lay.transposed()
+        && lay.kH() == lay.sH()
+        && lay.kW() == lay.sW()
+        && lay.kH() * lay.kW() > 1
+        && lay.dH() == 1
+        && lay.dW() == 1
+        && (g.padTop() | g.padBottom() | g.padLeft() | g.padRight()) == 0;
   }
 
   /** Halo and sub-plane sizes so that every valid output reads inside the source. */
   private Source source(ConvGeometry g) {
+    if (patches(g)) {
+      return new Source(0, 0, g.outH(), g.outW(), 0, false, true, true);
+    }
     int padT = lay.transposed() ? 0 : g.padTop();
     int padL = lay.transposed() ? 0 : g.padLeft();
     int top = 0;
@@ -340,7 +370,8 @@ final class OffsetGemmConv {
     boolean packed =
         lay.outCPerGroup() >= PACK_MIN_ROWS
             && valid < (direct ? PACK_BELOW_DIRECT : PACK_BELOW) * computed;
-    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed);
+    return new Source(
+        top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed, false);
   }
 
   /**
@@ -358,7 +389,8 @@ final class OffsetGemmConv {
     int subPlane = src.stride;
     int chanStride = uH * uW * subPlane;
     float[] s = x;
-    if (!src.direct) {
+    boolean copy = !src.direct && !src.patch;
+    if (copy) {
       long need = (long) n * lay.inC() * chanStride + src.pw + 2L * nr + 16;
       if (need > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("input too large for the CPU backend: " + g);
@@ -430,7 +462,7 @@ final class OffsetGemmConv {
             throw new IllegalStateException("job " + job + " out of range");
           });
     } finally {
-      if (!src.direct) {
+      if (copy) {
         sources.add(s);
       }
     }
@@ -871,11 +903,15 @@ final class OffsetGemmConv {
     int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    if (src.patch) {
+      // Whole patch rows per K block.
+      kc = Ints.roundUp(kc, lay.kW());
+    }
     int imgStride = lay.inC() * uH * uW * src.stride;
     int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
     int ldc = (u1 - u0) * nr;
     float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
-    float[] b = sc.panel((u1 - u0) * kc * nr);
+    float[] b = sc.panel((u1 - u0) * Math.min(kc, kLen) * nr);
     int ohw = g.outH() * g.outW();
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
@@ -893,6 +929,14 @@ final class OffsetGemmConv {
           int qq = rem / r;
           int cc = rem - qq * r;
           // Grid rows without halo columns lie end to end: one run to the image's end.
+          if (src.patch) {
+            // One output row's run of patches, row by row of the patches.
+            int len = Math.min(end - pos, r - cc);
+            packPatches(s, g, img, grp, qq, cc, len, k0, kcl, b, bu + j);
+            j += len;
+            pos += len;
+            continue;
+          }
           int len = Math.min(end - pos, r == src.pw ? perImage - rem : r - cc);
           int from = img * imgStride + sGroup + qq * src.pw + cc;
           for (int k = 0; k < kcl; k++) {
@@ -965,6 +1009,45 @@ final class OffsetGemmConv {
         }
       }
       pos += len;
+    }
+  }
+
+  /**
+   * Packs K rows {@code [k0, k0 + kcl)} (k0 and kcl whole patch rows) of {@code len} consecutive
+   * patches, outputs {@code (q, cc ...)} of image img, into {@code b[d + (k − k0)·NR + j]}: k =
+   * (channel, kh, kw) of the group, each patch row split into its kW columns.
+   */
+  private void packPatches(
+      float[] x,
+      ConvGeometry g,
+      int img,
+      int grp,
+      int q,
+      int cc,
+      int len,
+      int k0,
+      int kcl,
+      float[] b,
+      int d) {
+    int kh = lay.kH();
+    int kw = lay.kW();
+    for (int k = k0; k < k0 + kcl; k += kw) {
+      int ic = k / (kh * kw);
+      int row = q * kh + k / kw % kh;
+      int src =
+          ((img * lay.inC() + grp * lay.inCPerGroup() + ic) * g.inH() + row) * g.inW() + cc * kw;
+      int dk = d + (k - k0) * nr;
+      if (kw == 4) {
+        kern.deinterleave4(x, src, b, dk, nr, len);
+      } else if (kw == 2) {
+        kern.deinterleave2(x, src, b, dk, dk + nr, len);
+      } else if (kw == 1) {
+        System.arraycopy(x, src, b, dk, len);
+      } else {
+        for (int t = 0; t < kw; t++) {
+          kern.stridedCopy(x, src + t, kw, b, dk + t * nr, len);
+        }
+      }
     }
   }
 

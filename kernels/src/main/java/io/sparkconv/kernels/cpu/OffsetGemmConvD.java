@@ -115,7 +115,14 @@ final class OffsetGemmConvD {
    * instead of the grid in place.
    */
   private record Source(
-      int top, int left, int ph, int pw, int stride, boolean direct, boolean packed) {}
+      int top,
+      int left,
+      int ph,
+      int pw,
+      int stride,
+      boolean direct,
+      boolean packed,
+      boolean patch) {}
 
   /**
    * A sub-plane stride of at least {@code size} floats whose byte stride is an odd number of
@@ -274,11 +281,34 @@ final class OffsetGemmConvD {
   /** How a run of this geometry reads its input, e.g. {@code "direct packed"} (for tests). */
   String inputPath(ConvGeometry g) {
     Source src = source(g);
+    if (src.patch) {
+      return "patches";
+    }
     return (src.direct ? "direct" : "copied") + (src.packed ? " packed" : " grid");
+  }
+
+  /**
+   * Whether a run is a patch embedding (ViT, ConvNeXt and Swin stems): kernel = stride, no padding
+   * or dilation, so every output reads its own patch of the input. Each job then gathers its K×NR
+   * panels straight from the input, splitting every patch row into its columns in L1, instead of a
+   * whole-batch copy into stride phases first (one more pass over the input, and a barrier).
+   */
+  private boolean patches(ConvGeometry g) {
+    return !FORCE_COPY
+        && !lay.transposed()
+        && lay.kH() == lay.sH()
+        && lay.kW() == lay.sW()
+        && lay.kH() * lay.kW() > 1
+        && lay.dH() == 1
+        && lay.dW() == 1
+        && (g.padTop() | g.padBottom() | g.padLeft() | g.padRight()) == 0;
   }
 
   /** Halo and sub-plane sizes so that every valid output reads inside the source. */
   private Source source(ConvGeometry g) {
+    if (patches(g)) {
+      return new Source(0, 0, g.outH(), g.outW(), 0, false, true, true);
+    }
     int padT = lay.transposed() ? 0 : g.padTop();
     int padL = lay.transposed() ? 0 : g.padLeft();
     int top = 0;
@@ -342,7 +372,8 @@ final class OffsetGemmConvD {
     boolean packed =
         lay.outCPerGroup() >= PACK_MIN_ROWS
             && valid < (direct ? PACK_BELOW_DIRECT : PACK_BELOW) * computed;
-    return new Source(top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed);
+    return new Source(
+        top, left, ph, pw, direct ? ph * pw : spreadStride(ph * pw), direct, packed, false);
   }
 
   /**
@@ -360,7 +391,8 @@ final class OffsetGemmConvD {
     int subPlane = src.stride;
     int chanStride = uH * uW * subPlane;
     double[] s = x;
-    if (!src.direct) {
+    boolean copy = !src.direct && !src.patch;
+    if (copy) {
       long need = (long) n * lay.inC() * chanStride + src.pw + 2L * nr + 16;
       if (need > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("input too large for the CPU backend: " + g);
@@ -432,7 +464,7 @@ final class OffsetGemmConvD {
             throw new IllegalStateException("job " + job + " out of range");
           });
     } finally {
-      if (!src.direct) {
+      if (copy) {
         sources.add(s);
       }
     }
@@ -873,11 +905,15 @@ final class OffsetGemmConvD {
     int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
     int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    if (src.patch) {
+      // Whole patch rows per K block.
+      kc = Ints.roundUp(kc, lay.kW());
+    }
     int imgStride = lay.inC() * uH * uW * src.stride;
     int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
     int ldc = (u1 - u0) * nr;
     double[] c = sc.tileD(mPad * PANELS_PER_JOB * nr);
-    double[] b = sc.panelD((u1 - u0) * kc * nr);
+    double[] b = sc.panelD((u1 - u0) * Math.min(kc, kLen) * nr);
     int ohw = g.outH() * g.outW();
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
@@ -895,6 +931,14 @@ final class OffsetGemmConvD {
           int qq = rem / r;
           int cc = rem - qq * r;
           // Grid rows without halo columns lie end to end: one run to the image's end.
+          if (src.patch) {
+            // One output row's run of patches, row by row of the patches.
+            int len = Math.min(end - pos, r - cc);
+            packPatches(s, g, img, grp, qq, cc, len, k0, kcl, b, bu + j);
+            j += len;
+            pos += len;
+            continue;
+          }
           int len = Math.min(end - pos, r == src.pw ? perImage - rem : r - cc);
           int from = img * imgStride + sGroup + qq * src.pw + cc;
           for (int k = 0; k < kcl; k++) {
@@ -967,6 +1011,45 @@ final class OffsetGemmConvD {
         }
       }
       pos += len;
+    }
+  }
+
+  /**
+   * Packs K rows {@code [k0, k0 + kcl)} (k0 and kcl whole patch rows) of {@code len} consecutive
+   * patches, outputs {@code (q, cc ...)} of image img, into {@code b[d + (k − k0)·NR + j]}: k =
+   * (channel, kh, kw) of the group, each patch row split into its kW columns.
+   */
+  private void packPatches(
+      double[] x,
+      ConvGeometry g,
+      int img,
+      int grp,
+      int q,
+      int cc,
+      int len,
+      int k0,
+      int kcl,
+      double[] b,
+      int d) {
+    int kh = lay.kH();
+    int kw = lay.kW();
+    for (int k = k0; k < k0 + kcl; k += kw) {
+      int ic = k / (kh * kw);
+      int row = q * kh + k / kw % kh;
+      int src =
+          ((img * lay.inC() + grp * lay.inCPerGroup() + ic) * g.inH() + row) * g.inW() + cc * kw;
+      int dk = d + (k - k0) * nr;
+      if (kw == 4) {
+        kern.deinterleave4D(x, src, b, dk, nr, len);
+      } else if (kw == 2) {
+        kern.deinterleave2D(x, src, b, dk, dk + nr, len);
+      } else if (kw == 1) {
+        System.arraycopy(x, src, b, dk, len);
+      } else {
+        for (int t = 0; t < kw; t++) {
+          kern.stridedCopyD(x, src + t, kw, b, dk + t * nr, len);
+        }
+      }
     }
   }
 

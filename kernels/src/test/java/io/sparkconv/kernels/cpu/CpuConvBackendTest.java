@@ -261,9 +261,9 @@ class CpuConvBackendTest {
     c.add(new Case(conv(24, 40, 1, 1).stride(Size2.of(2)).build(), new int[] {2, 24, 9, 11}));
     c.add(new Case(conv(5, 7, 1, 1).stride(Size2.of(3, 2)).build(), new int[] {1, 5, 10, 35}));
     // Strides of 3 and more: each padded row split into its column phases (4 phases at once,
-    // else one gather per phase; strides past the gather table element by element); patch
-    // embeddings (kernel = stride) store tiles straight into the output, the partial last panel
-    // of each image gathered.
+    // else one gather per phase; strides past the gather table element by element). Patch
+    // embeddings (kernel = stride, no padding): panels gathered straight from the input, patch
+    // rows split 4, 2 or 1 columns at a time or by gathers; partial rows, partial panels, groups.
     c.add(new Case(conv(3, 16, 4, 4).stride(Size2.of(4)).build(), new int[] {2, 3, 72, 100}));
     c.add(new Case(conv(5, 8, 3, 3).stride(Size2.of(3)).build(), new int[] {2, 5, 52, 61}));
     c.add(
@@ -276,6 +276,11 @@ class CpuConvBackendTest {
             conv(3, 24, 16, 16).stride(Size2.of(16)).bias(false).build(),
             new int[] {2, 3, 64, 288}));
     c.add(new Case(conv(1, 8, 40, 40).stride(Size2.of(40)).build(), new int[] {1, 1, 80, 720}));
+    c.add(new Case(conv(5, 12, 2, 2).stride(Size2.of(2)).build(), new int[] {2, 5, 40, 70}));
+    c.add(new Case(conv(4, 8, 3, 1).stride(Size2.of(3, 1)).build(), new int[] {1, 4, 31, 40}));
+    c.add(
+        new Case(
+            conv(6, 12, 4, 4).groups(3).stride(Size2.of(4)).build(), new int[] {2, 6, 37, 81}));
     // Depthwise with stride > 1 in width (column-phase planes): output widths below, at and past
     // the vector tile, odd sizes, multiplier, dilation equal to the stride, asymmetric padding.
     for (int w : new int[] {7, 33, 64, 71}) {
@@ -466,7 +471,7 @@ class CpuConvBackendTest {
     assertEquals(CpuConvBackend.VECTOR_NAME, CpuConvBackend.vector().orElseThrow().name());
   }
 
-  /** The cases above read the input all four ways the implicit GEMM has. */
+  /** The cases above read the input all five ways the implicit GEMM has. */
   @Test
   void gemmCasesCoverEveryInputPath() {
     Set<String> seen = new TreeSet<>();
@@ -480,7 +485,8 @@ class CpuConvBackendTest {
           new OffsetGemmConv(CpuKernelsProvider.scalar(), lay, new float[w], null, 1);
       seen.add(gc.inputPath(ConvShapes.geometry(c.spec(), c.input())));
     }
-    assertEquals("[copied grid, copied packed, direct grid, direct packed]", seen.toString());
+    assertEquals(
+        "[copied grid, copied packed, direct grid, direct packed, patches]", seen.toString());
   }
 
   /** The cases above run dilated layers both as Winograd phases and on the implicit GEMM. */
