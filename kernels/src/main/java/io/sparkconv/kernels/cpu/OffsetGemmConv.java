@@ -416,9 +416,10 @@ final class OffsetGemmConv {
       offs[i] = o;
     }
     int mBlocks = mPad / mr;
+    int[] partner = partners(g, src);
     int[] chunks = new int[phases.length];
     int[] spare = new int[phases.length];
-    int mSplit = jobPlan(g, src, n, mBlocks, chunks, spare);
+    int mSplit = jobPlan(g, src, n, mBlocks, chunks, spare, partner);
     int parts = Math.min(threads, mBlocks);
     int spareJobs = 0;
     for (int i = 0; i < phases.length; i++) {
@@ -453,7 +454,22 @@ final class OffsetGemmConv {
                 if (src.packed) {
                   packedJob(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
                 } else {
-                  job(source, offs[i], y, g, src, phases[i], grp, u0, u1, mb0, mb1, sc);
+                  int j = partner[i];
+                  job(
+                      source,
+                      offs[i],
+                      j < 0 ? null : offs[j],
+                      y,
+                      g,
+                      src,
+                      phases[i],
+                      j < 0 ? null : phases[j],
+                      grp,
+                      u0,
+                      u1,
+                      mb0,
+                      mb1,
+                      sc);
                 }
                 return;
               }
@@ -492,11 +508,19 @@ final class OffsetGemmConv {
    * 2 runs of all 64 blocks ran 5 % faster at 1 thread than 4 jobs of 32 blocks, and at 2 threads 2
    * runs beat 8 jobs of 16 blocks by 4–10 %).
    */
-  private int jobPlan(ConvGeometry g, Source src, int n, int mBlocks, int[] chunks, int[] spare) {
+  private int jobPlan(
+      ConvGeometry g, Source src, int n, int mBlocks, int[] chunks, int[] spare, int[] partner) {
     int step = threads / gcd(threads, lay.groups());
     int base = 0;
+    boolean[] taken = new boolean[phases.length];
     for (int i = 0; i < phases.length; i++) {
-      int units = units(phases[i], g, src, n);
+      if (partner[i] >= 0) {
+        taken[partner[i]] = true;
+      }
+    }
+    for (int i = 0; i < phases.length; i++) {
+      // A phase computed with its partner's jobs has none of its own.
+      int units = taken[i] ? 0 : units(phases[i], g, src, n);
       int c = Ints.ceilDiv(units, PANELS_PER_JOB);
       spare[i] = 0;
       if (threads > 1 && units > 0) {
@@ -524,6 +548,36 @@ final class OffsetGemmConv {
     }
     Arrays.fill(spare, 0);
     return Math.min(mBlocks, Ints.ceilDiv(threads, Math.max(1, base)));
+  }
+
+  /**
+   * For ConvTranspose2d with stride 2 in width, on the grid: {@code partner[i]} is the phase of
+   * output column phase 1 computed in the same jobs as phase i (column phase 0, same row phase), so
+   * that their tiles are stored as whole woven output rows instead of every other element (the
+   * strided stores were a quarter of a 3×3 stride-2 layer's time); −1 for none.
+   */
+  private int[] partners(ConvGeometry g, Source src) {
+    int[] partner = new int[phases.length];
+    Arrays.fill(partner, -1);
+    if (!lay.transposed() || lay.sW() != 2 || merged || src.packed || src.direct) {
+      return partner;
+    }
+    for (int i = 0; i < phases.length; i++) {
+      for (int j = 0; j < phases.length; j++) {
+        Phase a = phases[i];
+        Phase b = phases[j];
+        if (a.rw == 0
+            && b.rw == 1
+            && a.rh == b.rh
+            && a.kLen > 0
+            && b.kLen > 0
+            && gridRows(a, g) > 0
+            && gridCols(b, g) > 0) {
+          partner[i] = j;
+        }
+      }
+    }
+    return partner;
   }
 
   private static int gcd(int a, int b) {
@@ -711,15 +765,18 @@ final class OffsetGemmConv {
 
   /**
    * One run of panels {@code [u0, u1)} (unit u is panel {@code u mod panels} of image {@code u /
-   * panels}) for output-channel blocks {@code [mb0, mb1)} of one group and phase.
+   * panels}) for output-channel blocks {@code [mb0, mb1)} of one group and phase, and of its
+   * partner phase {@code phB} (null for none; see {@link #partners}) over the same panels.
    */
   private void job(
       float[] s,
       int[] offs,
+      int[] offsB,
       float[] y,
       ConvGeometry g,
       Source src,
       Phase ph,
+      Phase phB,
       int grp,
       int u0,
       int u1,
@@ -729,28 +786,29 @@ final class OffsetGemmConv {
     int ocg = lay.outCPerGroup();
     int q = gridRows(ph, g);
     int r = gridCols(ph, g);
+    int rB = phB == null ? 0 : gridCols(phB, g);
     int pw = src.pw;
     int grid = q * pw;
     int panels = Ints.ceilDiv(grid, nr);
     int rowLo = mb0 * mr;
     int rowHi = Math.min(mRows, mb1 * mr);
     int kLen = ph.kLen;
-    // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
-    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
     int imgStride = lay.inC() * uH * uW * src.stride;
     int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
     int ldc = (u1 - u0) * nr;
-    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr);
+    // The partner phase's tiles follow this phase's in c.
+    int cB = mPad * ldc;
+    float[] c = sc.tile(mPad * PANELS_PER_JOB * nr * (phB == null ? 1 : 2));
     int ohw = g.outH() * g.outW();
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
-    // Reading the input in place, an image's last partial panel would pass its plane (and, for
-    // the last image, the array's end): gather it.
     // Every grid column an output (no halo columns: 1×1 layers, kernels no wider than their
     // stride) and every tile row a real channel: tiles go straight to y, no staging buffer and no
-    // copy (such layers are store-bound). The last partial panel of an image is then gathered too,
-    // so no tile writes past its output plane.
+    // copy (such layers are store-bound).
     boolean toY = r == pw && osH == 1 && osW == 1 && !merged && ocg % mr == 0 && kLen > 0;
+    // Reading the input in place, an image's last partial panel would pass its plane (and, for
+    // the last image, the array's end), and storing to y it would pass its output plane: gather
+    // it.
     boolean partialLast = (src.direct || toY) && panels * nr > grid;
     float[] out = toY ? y : c;
     int ldo = toY ? ohw : ldc;
@@ -759,49 +817,23 @@ final class OffsetGemmConv {
         Arrays.fill(c, m * ldc, m * ldc + ldc, rowBias == null ? 0f : rowBias[grp * mRows + m]);
       }
     }
-    // K blocks outermost. Few output channels: panels, then row blocks: each panel's KC input rows
-    // stay in L1 across the row blocks and the whole weight block (M·KC) sits in L2. Many output
-    // channels (a weight block beyond L2's share): row blocks, then panels, so each MR·KC weight
-    // block stays in L1 across the job's panels instead of streaming M·KC from L3 per panel.
-    // Tiles stored straight to y with more output channels than K rows (1×1 expansions) are bound
-    // by writing y: row blocks outermost write each output plane in runs of the job's panels
-    // instead of M planes 128 bytes at a time (best of 3 rounds, 1T / 2T GFLOP/s: expand64_256
-    // 66 → 75 / 133 → 142, mbv2_32_192 51 → 64 / 100 → 131).
-    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES || (toY && ocg > kLen);
-    for (int k0 = 0; k0 < kLen; k0 += kc) {
-      int kcl = Math.min(kc, kLen - k0);
-      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
-      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
-      for (int o = 0; o < nOuter; o++) {
-        for (int i = 0; i < nInner; i++) {
-          int mb = mb0 + (rowsOuter ? o : i);
-          int u = u0 + (rowsOuter ? i : o);
-          int p = u % panels;
-          if (partialLast && p == panels - 1) {
-            continue;
-          }
-          boolean first = rowsOuter ? o == 0 : i == 0;
-          boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
-          kern.gemmTileShift(
-              ph.packed,
-              (grp * mPad + mb * mr) * kLen + k0 * mr,
-              s,
-              (u / panels) * imgStride + sGroup + p * nr,
-              offs,
-              k0,
-              kcl,
-              rowBias,
-              grp * mRows + mb * mr,
-              Math.min(mr, mRows - mb * mr),
-              k0 > 0,
-              out,
-              toY
-                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
-                  : mb * mr * ldc + (u - u0) * nr,
-              ldo,
-              prefetchOk ? nr : 0);
-        }
-      }
+    for (int side = 0; side < (phB == null ? 1 : 2); side++) {
+      tiles(
+          s,
+          side == 0 ? offs : offsB,
+          g,
+          src,
+          side == 0 ? ph : phB,
+          grp,
+          u0,
+          u1,
+          mb0,
+          mb1,
+          out,
+          ldo,
+          side * cB,
+          toY,
+          partialLast);
     }
     for (int u = u0; u < u1; u++) {
       int p = u % panels;
@@ -855,6 +887,17 @@ final class OffsetGemmConv {
         int valid = Math.max(0, Math.min(seg, r - cc));
         if (valid > 0 && merged) {
           storeMerged(c, ldc, cCol + j, y, g, img, grp, qq, cc, valid, rowLo, rowHi);
+        } else if (valid > 0 && phB != null) {
+          // Column phases 0 and 1 woven into whole output rows; phase 1 may be one shorter.
+          int d = yBase + (ph.rh + qq * osH) * g.outW() + cc * osW;
+          int validB = Math.max(0, Math.min(seg, rB - cc));
+          for (int m = rowLo; m < rowHi; m++) {
+            int from = m * ldc + cCol + j;
+            kern.interleave2(c, from, from + cB, y, d + m * ohw, validB);
+            if (valid > validB) {
+              y[d + m * ohw + 2 * validB] = c[from + validB];
+            }
+          }
         } else if (valid > 0) {
           int d = yBase + (ph.rh + qq * osH) * g.outW() + ph.rw + cc * osW;
           for (int m = rowLo; m < rowHi; m++) {
@@ -874,6 +917,81 @@ final class OffsetGemmConv {
         cc = 0;
       }
       u = uEnd;
+    }
+  }
+
+  /**
+   * The register tiles of {@link #job} for one phase, all K blocks, into {@code out} (y, or the
+   * staging tile at {@code outBase}). K blocks outermost. Few output channels: panels, then row
+   * blocks: each panel's KC input rows stay in L1 across the row blocks and the whole weight block
+   * (M·KC) sits in L2. Many output channels (a weight block beyond L2's share): row blocks, then
+   * panels, so each MR·KC weight block stays in L1 across the job's panels instead of streaming
+   * M·KC from L3 per panel. Tiles stored straight to y with more output channels than K rows (1×1
+   * expansions) are bound by writing y: row blocks outermost write each output plane in runs of the
+   * job's panels instead of M planes 128 bytes at a time (best of 3 rounds, 1T / 2T GFLOP/s:
+   * expand64_256 66 → 75 / 133 → 142, mbv2_32_192 51 → 64 / 100 → 131).
+   */
+  private void tiles(
+      float[] s,
+      int[] offs,
+      ConvGeometry g,
+      Source src,
+      Phase ph,
+      int grp,
+      int u0,
+      int u1,
+      int mb0,
+      int mb1,
+      float[] out,
+      int ldo,
+      int outBase,
+      boolean toY,
+      boolean partialLast) {
+    int ocg = lay.outCPerGroup();
+    int grid = gridRows(ph, g) * src.pw;
+    int panels = Ints.ceilDiv(grid, nr);
+    int kLen = ph.kLen;
+    // Equal K blocks of at most KC_DEFAULT (576 = 3 × 192, not 256 + 256 + 64).
+    int kc = Ints.ceilDiv(kLen, Math.max(1, Ints.ceilDiv(kLen, KC_DEFAULT)));
+    int imgStride = lay.inC() * uH * uW * src.stride;
+    int sGroup = grp * lay.inCPerGroup() * uH * uW * src.stride;
+    int ldc = (u1 - u0) * nr;
+    int ohw = g.outH() * g.outW();
+    boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES || (toY && ocg > kLen);
+    for (int k0 = 0; k0 < kLen; k0 += kc) {
+      int kcl = Math.min(kc, kLen - k0);
+      int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
+      int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
+      for (int o = 0; o < nOuter; o++) {
+        for (int i = 0; i < nInner; i++) {
+          int mb = mb0 + (rowsOuter ? o : i);
+          int u = u0 + (rowsOuter ? i : o);
+          int p = u % panels;
+          if (partialLast && p == panels - 1) {
+            continue;
+          }
+          boolean first = rowsOuter ? o == 0 : i == 0;
+          boolean prefetchOk = first && PREFETCH && (!src.direct || (p + 2) * nr <= grid);
+          kern.gemmTileShift(
+              ph.packed,
+              (grp * mPad + mb * mr) * kLen + k0 * mr,
+              s,
+              (u / panels) * imgStride + sGroup + p * nr,
+              offs,
+              k0,
+              kcl,
+              rowBias,
+              grp * mRows + mb * mr,
+              Math.min(mr, mRows - mb * mr),
+              k0 > 0,
+              out,
+              toY
+                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
+                  : outBase + mb * mr * ldc + (u - u0) * nr,
+              ldo,
+              prefetchOk ? nr : 0);
+        }
+      }
     }
   }
 

@@ -307,6 +307,24 @@ class CpuConvBackendTest {
             conv(2, 2, 3, 2).groups(2).stride(Size2.of(3, 2)).padding(Padding.of(0, 1)).build(),
             new int[] {1, 2, 10, 67}));
     // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
+    // Stride 2 in width on the grid: column phases 0 and 1 computed in the same jobs and woven
+    // into whole output rows (odd output widths: phase 1 one column shorter).
+    c.add(
+        new Case(
+            deconv(6, 10, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 6, 9, 21}));
+    c.add(
+        new Case(
+            deconv(16, 40, 3, 3)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(1))
+                .build(),
+            new int[] {1, 16, 20, 30}));
+    c.add(
+        new Case(
+            deconv(8, 12, 3, 3).stride(Size2.of(1, 2)).padding(Padding.of(0, 1)).build(),
+            new int[] {2, 8, 5, 40}));
     c.add(
         new Case(
             deconv(9, 17, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
