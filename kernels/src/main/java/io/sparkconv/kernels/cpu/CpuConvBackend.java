@@ -108,6 +108,33 @@ public final class CpuConvBackend implements ConvBackend {
   }
 
   private ConvPlan floatPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
+    Plan general = generalFloatPlan(spec, weight, bias, threads);
+    if (!DenseConv.applies(spec)) {
+      return general;
+    }
+    // Runs whose outputs each read the whole input (a kernel covering the input, a transposed
+    // convolution of a 1×1 input) as one matrix product; other runs of the layer as planned.
+    float[] w = weight.floats().clone();
+    float[] b = bias == null ? null : bias.floats().clone();
+    Lazy<DenseConv> dense = new Lazy<>(() -> new DenseConv(kernels, spec, w, b, threads));
+    return new Plan(
+        spec,
+        general.lay,
+        1,
+        (x, g, y) -> {
+          if (DenseConv.fits(spec, g)) {
+            dense.get().run(x.floats(), y.floats(), g.n());
+          } else {
+            general.runner.run(x, g, y);
+          }
+        },
+        () -> {
+          general.release.run();
+          dense.ifPresent(DenseConv::release);
+        });
+  }
+
+  private Plan generalFloatPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
     ConvLayout lay = ConvLayout.of(spec, 1);
     float[] b = bias == null ? null : bias.floats().clone();
     if (DepthwiseConv.applies(lay)) {

@@ -306,6 +306,17 @@ class CpuConvBackendTest {
         new Case(
             conv(2, 2, 3, 2).groups(2).stride(Size2.of(3, 2)).padding(Padding.of(0, 1)).build(),
             new int[] {1, 2, 10, 67}));
+    // Dense runs (every output reads the whole image): a kernel covering the unpadded input, a
+    // transposed convolution of a 1×1 input; partial row blocks and panels, several K blocks,
+    // no bias. The same layers on larger inputs run the general paths.
+    c.add(new Case(conv(16, 40, 7, 7).build(), new int[] {3, 16, 7, 7}));
+    c.add(new Case(conv(16, 40, 7, 7).build(), new int[] {2, 16, 9, 8}));
+    c.add(new Case(conv(5, 33, 3, 2).bias(false).build(), new int[] {9, 5, 3, 2}));
+    c.add(new Case(deconv(100, 24, 4, 4).build(), new int[] {10, 100, 1, 1}));
+    c.add(new Case(deconv(100, 24, 4, 4).build(), new int[] {2, 100, 2, 3}));
+    c.add(
+        new Case(
+            deconv(7, 5, 3, 2).stride(Size2.of(2)).bias(false).build(), new int[] {1, 7, 1, 1}));
     // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
     // Stride 2 in width on the grid: column phases 0 and 1 computed in the same jobs and woven
     // into whole output rows (odd output widths: phase 1 one column shorter).
@@ -505,6 +516,20 @@ class CpuConvBackendTest {
     }
     assertEquals(
         "[copied grid, copied packed, direct grid, direct packed, patches]", seen.toString());
+  }
+
+  /** The cases above run both kinds of dense runs, and other runs of the same layers elsewhere. */
+  @Test
+  void denseCasesCoverBothKindsAndFallback() {
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      if (DenseConv.applies(c.spec())) {
+        boolean dense = DenseConv.fits(c.spec(), ConvShapes.geometry(c.spec(), c.input()));
+        seen.add((c.spec().transposed() ? "transposed " : "conv ") + (dense ? "dense" : "general"));
+      }
+    }
+    assertEquals(
+        "[conv dense, conv general, transposed dense, transposed general]", seen.toString());
   }
 
   /** The cases above run dilated layers both as Winograd phases and on the implicit GEMM. */
