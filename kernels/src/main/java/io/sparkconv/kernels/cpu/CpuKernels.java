@@ -20,6 +20,9 @@ interface CpuKernels {
   /** Columns of the register tile (output positions); a multiple of the vector length. */
   int nr();
 
+  /** float32 lanes per vector: 16 on 512-bit vectors, 1 for the scalar kernels. */
+  int lanes();
+
   /**
    * {@code c[r][j] (+)= bias[r] + Σ_k a[k][r]·b[k][j]} for {@code r < rows, j < cols}.
    *

@@ -17,6 +17,9 @@ final class DepthwiseConv {
   /** Output planes per job: enough work to amortise scheduling, small enough to balance. */
   private static final int PLANES_PER_JOB = 4;
 
+  /** Floats past a padded plane that a flattened run may read (see {@link #rows}). */
+  private static final int FLAT_SLACK = 64;
+
   private final CpuKernels kern;
   private final ConvLayout lay;
   private final float[] weight;
@@ -70,7 +73,7 @@ final class DepthwiseConv {
     // Only the rows and columns the kernel can reach are materialised.
     int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
     int pw = (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
-    float[] p = s.plane(ph * pw);
+    float[] p = s.plane(ph * pw + FLAT_SLACK);
     int src = (img * lay.inC() + ic) * ih * iw;
     // The halo is zeroed once per scratch and geometry; later planes only copy their interior.
     long key =
@@ -105,19 +108,43 @@ final class DepthwiseConv {
       }
     }
     float b = bias == null ? 0f : bias[oc];
-    kern.depthwiseRows(
-        p,
-        0,
-        g.sH() * pw,
-        taps,
-        weight,
-        oc * kh * kw,
-        b,
-        y,
-        pl * g.outH() * g.outW(),
-        g.outW(),
-        g.outH(),
-        g.outW());
+    rows(p, g.sH() * pw, taps, oc * kh * kw, b, y, pl * g.outH() * g.outW(), g, s);
+  }
+
+  /**
+   * The output plane from its padded plane p (rows {@code xStep} apart). Outputs narrower than two
+   * vectors would run one vector per row, or element by element under one vector (a 14×14 5×5
+   * layer: 7 GFLOP/s): those run over the plane flattened instead, every position from the first
+   * output to the last as one long row split in four, halo columns included, into a staging grid
+   * whose output columns are then copied out.
+   */
+  private void rows(
+      float[] p,
+      int xStep,
+      int[] taps,
+      int wOff,
+      float b,
+      float[] y,
+      int yOff,
+      ConvGeometry g,
+      Scratch s) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int lanes = kern.lanes();
+    int total = (oh - 1) * xStep + ow;
+    if (lanes == 1 || ow >= 2 * lanes || oh == 1 || total < 2 * lanes) {
+      kern.depthwiseRows(p, 0, xStep, taps, weight, wOff, b, y, yOff, ow, oh, ow);
+      return;
+    }
+    // Four parts of one flattened row: the 4-row kernel's eight independent FMA chains. The last
+    // part may run up to 3 positions past the last output (into the plane's slack, discarded).
+    int parts = total >= 8 * lanes ? 4 : 1;
+    int len = Ints.ceilDiv(total, parts);
+    float[] grid = s.tile(parts * len);
+    kern.depthwiseRows(p, 0, len, taps, weight, wOff, b, grid, 0, len, parts, len);
+    for (int r = 0; r < oh; r++) {
+      System.arraycopy(grid, r * xStep, y, yOff + r * ow, ow);
+    }
   }
 
   /**
@@ -135,7 +162,7 @@ final class DepthwiseConv {
     int sw = g.sW();
     int ph = PhasePlanes.paddedRows(g);
     int pwp = PhasePlanes.pitch(g);
-    float[] p = s.plane(sw * ph * pwp);
+    float[] p = s.plane(sw * ph * pwp + FLAT_SLACK);
     s.planeKey = -1;
     int src = (img * lay.inC() + ic) * ih * iw;
     PhasePlanes.fill(kern, x, src, g, ph, pwp, p, 0, s.panel(sw * pwp));
@@ -144,19 +171,7 @@ final class DepthwiseConv {
     int[] taps = s.taps(kh * kw);
     PhasePlanes.taps(g, ph, pwp, taps);
     float b = bias == null ? 0f : bias[oc];
-    kern.depthwiseRows(
-        p,
-        0,
-        g.sH() * pwp,
-        taps,
-        weight,
-        oc * kh * kw,
-        b,
-        y,
-        pl * g.outH() * g.outW(),
-        g.outW(),
-        g.outH(),
-        g.outW());
+    rows(p, g.sH() * pwp, taps, oc * kh * kw, b, y, pl * g.outH() * g.outW(), g, s);
   }
 
   /** Drops the pooled scratch and source buffers (the plan stays usable; they regrow). */

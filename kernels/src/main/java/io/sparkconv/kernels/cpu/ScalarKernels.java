@@ -55,6 +55,11 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public int lanes() {
+    return 1;
+  }
+
+  @Override
   public int groupedWidth() {
     return 0;
   }

@@ -128,6 +128,11 @@ final class VectorKernels implements CpuKernels {
   private static final int BLOCK_OC = 2 * LEN;
 
   @Override
+  public int lanes() {
+    return LEN;
+  }
+
+  @Override
   public int groupedWidth() {
     return LEN;
   }

@@ -178,6 +178,18 @@ class CpuConvBackendTest {
             conv(3, 4, 3, 3).padding(Padding.of(1)).paddingMode(PaddingMode.REFLECT).build(),
             new int[] {1, 3, 6, 5}));
     c.add(new Case(conv(3, 5, 3, 3).build(), new int[] {0, 3, 8, 8})); // empty batch
+    // Depthwise on small maps (outputs under two vectors wide): the padded plane flattened into
+    // one long row (split in four when long enough), halo columns computed and dropped.
+    c.add(
+        new Case(
+            conv(6, 12, 5, 5).groups(6).padding(Padding.of(2)).build(), new int[] {2, 6, 14, 14}));
+    c.add(
+        new Case(
+            conv(8, 8, 3, 3).groups(8).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {3, 8, 14, 14}));
+    c.add(
+        new Case(
+            conv(4, 4, 3, 3).groups(4).padding(Padding.of(1)).build(), new int[] {1, 4, 7, 7}));
     // Depthwise (direct kernel), with multiplier, strides, dilation, width tails.
     for (int w : new int[] {1, 15, 16, 33, 40}) {
       c.add(
