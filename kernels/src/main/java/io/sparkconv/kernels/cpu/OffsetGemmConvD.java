@@ -1048,7 +1048,6 @@ final class OffsetGemmConvD {
           int rem = pos - img * perImage;
           int qq = rem / r;
           int cc = rem - qq * r;
-          // Grid rows without halo columns lie end to end: one run to the image's end.
           if (src.patch) {
             // One output row's run of patches, row by row of the patches.
             int len = Math.min(end - pos, r - cc);
@@ -1057,6 +1056,7 @@ final class OffsetGemmConvD {
             pos += len;
             continue;
           }
+          // Grid rows without halo columns lie end to end: one run to the image's end.
           int len = Math.min(end - pos, r == src.pw ? perImage - rem : r - cc);
           int from = img * imgStride + sGroup + qq * src.pw + cc;
           for (int k = 0; k < kcl; k++) {
