@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * undilated Winograd's, within the same few float32 ulps of the direct sums.
  */
 final class DilatedWinograd {
+  private final CpuKernels kern;
   private final WinogradVariants winograd;
   private final int d;
   private final int threads;
@@ -45,6 +46,7 @@ final class DilatedWinograd {
     if (!applies(lay)) {
       throw new IllegalArgumentException("not a dilated 3×3 Winograd layer: " + lay);
     }
+    this.kern = kern;
     this.d = lay.dH();
     this.threads = Math.max(1, threads);
     this.winograd = new WinogradVariants(kern, undilated(lay), weight, bias, threads);
@@ -116,13 +118,26 @@ final class DilatedWinograd {
             int n = pl / g.inC();
             int c = pl % g.inC();
             int src = pl * g.inH() * g.inW();
+            // Each input row split into its d column phases at once (phase images b + 1 and b lie
+            // one channel block of planes apart).
+            float[] buf = sc.panel(d * pw);
             for (int a = 0; a < d; a++) {
-              for (int b = 0; b < d; b++) {
-                int dst = (((n * dd + a * d + b) * g.inC()) + c) * ph * pw;
-                for (int i = 0; i < ph; i++) {
-                  OffsetGemmConv.copyStridedRow(
-                      x, src + (a + d * i) * g.inW(), g.inW(), d, b, xp, dst + i * pw, pw);
-                }
+              int dst = (((n * dd + a * d) * g.inC()) + c) * ph * pw;
+              for (int i = 0; i < ph; i++) {
+                OffsetGemmConv.splitRow(
+                    kern,
+                    x,
+                    src + (a + d * i) * g.inW(),
+                    g.inW(),
+                    0,
+                    d,
+                    buf,
+                    xp,
+                    dst + i * pw,
+                    g.inC() * ph * pw,
+                    pw,
+                    null,
+                    0);
               }
             }
           });

@@ -620,87 +620,39 @@ final class OffsetGemmConv {
         Ints.ceilDiv(planes, per),
         scratch,
         (job, sc) -> {
+          float[] buf = sc.panel(uW * src.pw);
           for (int pl = job * per; pl < Math.min(planes, job * per + per); pl++) {
             int in = pl * ih * iw;
-            for (int a = 0; a < uH && uW == 2; a++) {
-              if (!used[a * 2] && !used[a * 2 + 1]) {
-                continue;
-              }
-              if (used[a * 2] != used[a * 2 + 1]) {
-                // One column phase read (a 1×1 stride-2 layer): copy only that one (down1x1s2
-                // 67 → 77 GFLOP/s at one thread, 138 → 141 at two).
-                int bb = used[a * 2] ? 0 : 1;
-                int out1 = ((pl * uH + a) * 2 + bb) * subPlane;
-                for (int i = 0; i < src.ph; i++) {
-                  int row = i * uH + a - src.top;
-                  int d = out1 + i * src.pw;
-                  if (row < 0 || row >= ih) {
-                    Arrays.fill(s, d, d + src.pw, 0f);
-                  } else {
-                    copyStridedRow(x, in + row * iw, iw, 2, bb - src.left, s, d, src.pw);
-                  }
-                }
-                continue;
-              }
-              int out = (pl * uH + a) * 2 * subPlane;
-              for (int i = 0; i < src.ph; i++) {
-                int row = i * uH + a - src.top;
-                int d = out + i * src.pw;
-                if (row < 0 || row >= ih) {
-                  Arrays.fill(s, d, d + src.pw, 0f);
-                  Arrays.fill(s, d + subPlane, d + subPlane + src.pw, 0f);
-                } else {
-                  float[] buf = sc.panel(2 * src.pw);
-                  splitRow2(kern, x, in + row * iw, iw, src.left, buf, s, d, d + subPlane, src.pw);
-                }
-              }
-            }
-            for (int a = 0; a < uH && uW > 2; a++) {
-              boolean all = true;
+            for (int a = 0; a < uH; a++) {
               boolean any = false;
               for (int b = 0; b < uW; b++) {
-                all &= used[a * uW + b];
                 any |= used[a * uW + b];
               }
-              // Each row padded once, then split into its column phases from L1 (the ConvNeXt
-              // 4×4 stride-4 stem spent 26 % of its time in an element-by-element strided copy).
-              float[] buf = sc.panel(uW * src.pw);
               int out = (pl * uH + a) * uW * subPlane;
               for (int i = 0; i < src.ph && any; i++) {
                 int row = i * uH + a - src.top;
                 int d = out + i * src.pw;
-                boolean inside = row >= 0 && row < ih;
-                if (inside) {
-                  padRow(x, in + row * iw, iw, src.left, buf, uW * src.pw);
-                }
-                if (inside && uW == 4 && all) {
-                  kern.deinterleave4(buf, 0, s, d, subPlane, src.pw);
+                if (row >= 0 && row < ih) {
+                  splitRow(
+                      kern,
+                      x,
+                      in + row * iw,
+                      iw,
+                      src.left,
+                      uW,
+                      buf,
+                      s,
+                      d,
+                      subPlane,
+                      src.pw,
+                      used,
+                      a * uW);
                   continue;
                 }
                 for (int b = 0; b < uW; b++) {
-                  int db = d + b * subPlane;
-                  if (used[a * uW + b] && inside) {
-                    kern.stridedCopy(buf, b, uW, s, db, src.pw);
-                  } else if (used[a * uW + b]) {
-                    Arrays.fill(s, db, db + src.pw, 0f);
+                  if (used[a * uW + b]) {
+                    Arrays.fill(s, d + b * subPlane, d + b * subPlane + src.pw, 0f);
                   }
-                }
-              }
-            }
-            for (int a = 0; a < uH && uW == 1; a++) {
-              for (int b = 0; b < uW; b++) {
-                if (!used[a * uW + b]) {
-                  continue;
-                }
-                int out = ((pl * uH + a) * uW + b) * subPlane;
-                for (int i = 0; i < src.ph; i++) {
-                  int row = i * uH + a - src.top;
-                  int d = out + i * src.pw;
-                  if (row < 0 || row >= ih) {
-                    Arrays.fill(s, d, d + src.pw, 0f);
-                    continue;
-                  }
-                  padRow(x, in + row * iw, iw, src.left, s, d, src.pw);
                 }
               }
             }
@@ -709,24 +661,63 @@ final class OffsetGemmConv {
   }
 
   /**
-   * Splits an input row into its two stride-2 column phases after a left halo: {@code s[d0 + j]}
-   * and {@code s[d1 + j]} get padded columns {@code 2j} and {@code 2j + 1} ({@code x[r0 + c −
-   * left]}, 0 outside {@code [0, iw)}), {@code j < pw}. The padded row is built in {@code buf} (at
-   * least 2·pw long) and split in one vector pass.
+   * Splits an input row into its u column phases after a left halo: {@code s[d + b·step + j]} gets
+   * padded column {@code j·u + b} ({@code x[r0 + c − left]}, 0 outside {@code [0, iw)}), {@code j <
+   * pw}, for the phases b with {@code used == null || used[usedOff + b]}. Stride 1 pads straight
+   * into s. Every phase used: the padded row is built in {@code buf} (at least u·pw long) and split
+   * from L1 by vector, two or four phases in one pass, else one gather per phase (the ConvNeXt 4×4
+   * stride-4 stem spent 26 % of its time in an element-by-element strided copy). Some phases only
+   * (a 1×1 strided layer reads one of four): those copied element by element straight from the row
+   * (padding the row first, or gathering from memory, made that copy 2–3× slower).
    */
-  static void splitRow2(
+  static void splitRow(
       CpuKernels kern,
       float[] x,
       int r0,
       int iw,
       int left,
+      int u,
       float[] buf,
       float[] s,
-      int d0,
-      int d1,
-      int pw) {
-    padRow(x, r0, iw, left, buf, 2 * pw);
-    kern.deinterleave2(buf, 0, s, d0, d1, pw);
+      int d,
+      int step,
+      int pw,
+      boolean[] used,
+      int usedOff) {
+    boolean all = true;
+    for (int b = 0; b < u && used != null; b++) {
+      all &= used[usedOff + b];
+    }
+    if (u == 1 && all) {
+      padRow(x, r0, iw, left, s, d, pw);
+    } else if (all && u == 2) {
+      padRow(x, r0, iw, left, buf, 2 * pw);
+      kern.deinterleave2(buf, 0, s, d, d + step, pw);
+    } else if (all && u == 4) {
+      padRow(x, r0, iw, left, buf, 4 * pw);
+      kern.deinterleave4(buf, 0, s, d, step, pw);
+    } else if (all) {
+      padRow(x, r0, iw, left, buf, u * pw);
+      for (int b = 0; b < u; b++) {
+        kern.stridedCopy(buf, b, u, s, d + b * step, pw);
+      }
+    } else {
+      for (int b = 0; b < u; b++) {
+        if (!used[usedOff + b]) {
+          continue;
+        }
+        // Phase column j reads input column j·u + first, inside [0, iw) for j in [lo, hi).
+        int first = b - left;
+        int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
+        int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
+        int db = d + b * step;
+        Arrays.fill(s, db, db + lo, 0f);
+        for (int j = lo, from = r0 + first + lo * u; j < hi; j++, from += u) {
+          s[db + j] = x[from];
+        }
+        Arrays.fill(s, db + hi, db + pw, 0f);
+      }
+    }
   }
 
   /**
@@ -745,22 +736,6 @@ final class OffsetGemmConv {
       System.arraycopy(x, r0 + lo - left, buf, off + lo, hi - lo);
     }
     Arrays.fill(buf, off + hi, off + len, 0f);
-  }
-
-  /**
-   * {@code s[d + j] = x[r0 + j·u + first]} where that column lies in {@code [0, iw)}, else 0, for
-   * {@code j < pw}: one stride phase of an input row, the interior without per-element tests.
-   */
-  static void copyStridedRow(
-      float[] x, int r0, int iw, int u, int first, float[] s, int d, int pw) {
-    int lo = first >= 0 ? 0 : Math.min(pw, Ints.ceilDiv(-first, u));
-    int hi = iw - 1 - first < 0 ? lo : Math.max(lo, Math.min(pw, (iw - 1 - first) / u + 1));
-    Arrays.fill(s, d, d + lo, 0f);
-    int src = r0 + first + lo * u;
-    for (int j = lo; j < hi; j++, src += u) {
-      s[d + j] = x[src];
-    }
-    Arrays.fill(s, d + hi, d + pw, 0f);
   }
 
   /**

@@ -61,24 +61,12 @@ final class PhasePlanes {
       int sr = r - g.padTop();
       boolean inside = sr >= 0 && sr < ih;
       int d = off + r * pitch;
-      if (sw == 1) {
-        if (inside) {
-          OffsetGemmConv.padRow(x, src + sr * iw, iw, g.padLeft(), p, d, pitch);
-        } else {
-          Arrays.fill(p, d, d + pitch, 0f);
-        }
-      } else if (sw == 2 && inside) {
-        // Both phases of a row in one vector pass.
-        OffsetGemmConv.splitRow2(
-            kern, x, src + sr * iw, iw, g.padLeft(), row, p, d, d + phase, pitch);
+      if (inside) {
+        OffsetGemmConv.splitRow(
+            kern, x, src + sr * iw, iw, g.padLeft(), sw, row, p, d, phase, pitch, null, 0);
       } else {
         for (int b = 0; b < sw; b++) {
-          int db = d + b * phase;
-          if (inside) {
-            OffsetGemmConv.copyStridedRow(x, src + sr * iw, iw, sw, b - g.padLeft(), p, db, pitch);
-          } else {
-            Arrays.fill(p, db, db + pitch, 0f);
-          }
+          Arrays.fill(p, d + b * phase, d + b * phase + pitch, 0f);
         }
       }
     }

@@ -396,29 +396,24 @@ final class WinogradConv {
                   }
                   continue;
                 }
-                if (to == 2) {
-                  float[] buf = sc.panel(2 * src.pw);
-                  OffsetGemmConv.splitRow2(
-                      kern, x, in + row * iw, iw, src.left, buf, s, d, d + src.stride, src.pw);
-                } else {
-                  float[] buf = sc.panel(4 * src.pw);
-                  splitRow4(x, in + row * iw, iw, src.left, buf, s, d, src.stride, src.pw);
-                }
+                OffsetGemmConv.splitRow(
+                    kern,
+                    x,
+                    in + row * iw,
+                    iw,
+                    src.left,
+                    to,
+                    sc.panel(to * src.pw),
+                    s,
+                    d,
+                    src.stride,
+                    src.pw,
+                    null,
+                    0);
               }
             }
           }
         });
-  }
-
-  /**
-   * Splits an input row into its four stride-4 column phases after a left halo: {@code s[d + b·step
-   * + j]} gets padded column {@code 4j + b} ({@code x[r0 + c − left]}, 0 outside {@code [0, iw)}),
-   * {@code j < pw} (the padded row is built in {@code buf}, at least 4·pw long).
-   */
-  private void splitRow4(
-      float[] x, int r0, int iw, int left, float[] buf, float[] s, int d, int step, int pw) {
-    OffsetGemmConv.padRow(x, r0, iw, left, buf, 4 * pw);
-    kern.deinterleave4(buf, 0, s, d, step, pw);
   }
 
   private void job(
