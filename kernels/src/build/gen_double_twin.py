@@ -20,6 +20,7 @@ def twin(s, name):
     s = s.replace("kern.gemmTile(", "kern.gemmTileD(").replace("kern.gemmTileShift(", "kern.gemmTileShiftD(")
     s = s.replace("s.tile(", "s.tileD(").replace("s.panel(", "s.panelD(").replace("s.edge)", "s.edgeD)")
     s = s.replace("sc.tile(", "sc.tileD(").replace("sc.panel(", "sc.panelD(").replace("sc.edge)", "sc.edgeD)")
+    s = s.replace("sc.plane(", "sc.planeD(")
     s = s.replace("kern.interleave2(", "kern.interleave2D(")
     s = s.replace("kern.deinterleave2(", "kern.deinterleave2D(")
     s = s.replace("kern.deinterleave4(", "kern.deinterleave4D(")

@@ -1007,6 +1007,7 @@ final class OffsetGemmConvD {
     int ldc = (u1 - u0) * nr;
     double[] c = sc.tileD(mPad * PANELS_PER_JOB * nr);
     double[] b = sc.panelD((u1 - u0) * Math.min(kc, kLen) * nr);
+    double[] patchRow = src.patch ? sc.planeD(lay.kW() * nr) : null;
     int ohw = g.outH() * g.outW();
     int osH = lay.transposed() ? lay.sH() : 1;
     int osW = lay.transposed() ? lay.sW() : 1;
@@ -1026,7 +1027,7 @@ final class OffsetGemmConvD {
           if (src.patch) {
             // One output row's run of patches, row by row of the patches.
             int len = Math.min(end - pos, r - cc);
-            packPatches(s, g, img, grp, qq, cc, len, k0, kcl, b, bu + j);
+            packPatches(s, g, img, grp, qq, cc, len, k0, kcl, b, bu + j, patchRow);
             j += len;
             pos += len;
             continue;
@@ -1108,9 +1109,10 @@ final class OffsetGemmConvD {
   }
 
   /**
-   * Packs K rows {@code [k0, k0 + kcl)} (k0 and kcl whole patch rows) of {@code len} consecutive
-   * patches, outputs {@code (q, cc ...)} of image img, into {@code b[d + (k − k0)·NR + j]}: k =
-   * (channel, kh, kw) of the group, each patch row split into its kW columns.
+   * Packs K rows {@code [k0, k0 + kcl)} (k0 and kcl whole patch rows) of {@code len ≤ NR}
+   * consecutive patches, outputs {@code (q, cc ...)} of image img, into {@code b[d + (k − k0)·NR +
+   * j]}: k = (channel, kh, kw) of the group, each patch row split into its kW columns ({@code buf}:
+   * kW·NR floats).
    */
   private void packPatches(
       double[] x,
@@ -1123,7 +1125,8 @@ final class OffsetGemmConvD {
       int k0,
       int kcl,
       double[] b,
-      int d) {
+      int d,
+      double[] buf) {
     int kh = lay.kH();
     int kw = lay.kW();
     for (int k = k0; k < k0 + kcl; k += kw) {
@@ -1131,18 +1134,7 @@ final class OffsetGemmConvD {
       int row = q * kh + k / kw % kh;
       int src =
           ((img * lay.inC() + grp * lay.inCPerGroup() + ic) * g.inH() + row) * g.inW() + cc * kw;
-      int dk = d + (k - k0) * nr;
-      if (kw == 4) {
-        kern.deinterleave4D(x, src, b, dk, nr, len);
-      } else if (kw == 2) {
-        kern.deinterleave2D(x, src, b, dk, dk + nr, len);
-      } else if (kw == 1) {
-        System.arraycopy(x, src, b, dk, len);
-      } else {
-        for (int t = 0; t < kw; t++) {
-          kern.stridedCopyD(x, src + t, kw, b, dk + t * nr, len);
-        }
-      }
+      splitRow(kern, x, src, len * kw, 0, kw, buf, b, d + (k - k0) * nr, nr, len, null, 0);
     }
   }
 

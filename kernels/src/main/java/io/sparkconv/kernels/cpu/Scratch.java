@@ -12,6 +12,7 @@ final class Scratch {
   private float[] plane = new float[0];
   private double[] panelD = new double[0];
   private double[] tileD = new double[0];
+  private double[] planeD = new double[0];
 
   /** Layout of the zero halo last written to {@link #plane} (see DepthwiseConv). */
   long planeKey = -1;
@@ -51,6 +52,13 @@ final class Scratch {
       planeKey = -1;
     }
     return plane;
+  }
+
+  double[] planeD(int size) {
+    if (planeD.length < size) {
+      planeD = new double[size];
+    }
+    return planeD;
   }
 
   double[] panelD(int size) {
