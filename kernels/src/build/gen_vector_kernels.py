@@ -5,8 +5,8 @@
 
 GEMM tiles: MR rows (broadcast weights) x NV vectors (input panel) of accumulators, between the
 GENERATED markers. Blocked tiles (BlockedConv): W output positions x 32 output channels (two
-vectors), one method per width W in [BLOCK_MIN, BLOCK_MAX], between the BLOCKED markers. The rest
-of VectorKernels.java is hand-written.
+vectors), one method per width W in [BLOCK_MIN, BLOCK_MAX], between the BLOCKED markers; and 16x16 transposes (channel-blocked positions to planar rows and back), between the TRANSPOSE
+markers. The rest of VectorKernels.java is hand-written.
 """
 import re
 import sys
@@ -218,6 +218,132 @@ def gen_blocked():
     return ''.join(L)
 
 
+def transpose16(names, L, ind='    '):
+    """In-register 16x16 transpose of the vectors named in `names` (row i = vector i); appends
+    the statements to L and returns the names of the transposed vectors (column j = vector j).
+    Four butterfly stages (distance 8, 4, 2, 1 lanes) of one-vector rearranges and blends, which
+    Java 17 compiles to single permutes and masked moves."""
+    cur = list(names)
+    k = 0
+    for s in range(4):
+        d = 8 >> s
+        new = list(cur)
+        for i in range(16):
+            if i & d == 0:
+                a, b = cur[i], cur[i + d]
+                na, nb = f't{k}', f't{k + 1}'
+                k += 2
+                L.append(f'{ind}FloatVector {na} = {a}.blend({b}.rearrange(DOWN{d}), LANE_BIT{d});\n')
+                L.append(f'{ind}FloatVector {nb} = {a}.rearrange(UP{d}).blend({b}, LANE_BIT{d});\n')
+                new[i], new[i + d] = na, nb
+        cur = new
+    return cur
+
+
+TRANSPOSE_HELPERS = """
+  /** Lanes whose index has bit d set. */
+  private static VectorMask<Float> laneBit(int d) {
+    boolean[] m = new boolean[LEN];
+    for (int l = 0; l < LEN; l++) {
+      m[l] = (l & d) != 0;
+    }
+    return VectorMask.fromArray(SF, m, 0);
+  }
+
+  /**
+   * 16 positions of 16 channel rows into 16 channel-blocked positions: {@code p[pBase + map[mapOff
+   * + j] + c] = x[xOff + min(c, last)·stride + j]} for {@code j, c < 16}.
+   */
+  private static void blockChunk(
+      float[] x, int xOff, int stride, int last, float[] p, int pBase, int[] map, int mapOff) {
+"""
+
+UNBLOCK_HEAD = """  }
+
+  /**
+   * 16 channel-blocked positions into 16 positions of planar rows: {@code y[yOff + c·ldy + j] =
+   * t[tOff + j·ld + c]} for {@code j < 16, c < channels}.
+   */
+  private static void unblockChunk(
+      float[] t, int tOff, int ld, float[] y, int yOff, int ldy, int channels) {
+"""
+
+
+def gen_transpose():
+    L = []
+    for d in (8, 4, 2, 1):
+        L.append(f'  private static final VectorShuffle<Float> UP{d} =\n      VectorShuffle.fromOp(SF, l -> (l + {d}) % LEN);\n')
+        L.append(f'  private static final VectorShuffle<Float> DOWN{d} =\n      VectorShuffle.fromOp(SF, l -> (l + LEN - {d}) % LEN);\n')
+        L.append(f'  private static final VectorMask<Float> LANE_BIT{d} = laneBit({d});\n')
+    L.append(TRANSPOSE_HELPERS)
+    for c in range(16):
+        off = 'xOff' if c == 0 else f'xOff + Math.min({c}, last) * stride'
+        L.append(f'    FloatVector r{c} = FloatVector.fromArray(SF, x, {off});\n')
+    out = transpose16([f'r{c}' for c in range(16)], L)
+    for j in range(16):
+        L.append(f'    {out[j]}.intoArray(p, pBase + map[mapOff + {j}]);\n')
+    L.append(UNBLOCK_HEAD)
+    for j in range(16):
+        off = 'tOff' if j == 0 else f'tOff + {j} * ld'
+        L.append(f'    FloatVector r{j} = FloatVector.fromArray(SF, t, {off});\n')
+    out = transpose16([f'r{j}' for j in range(16)], L)
+    L.append(f'    {out[0]}.intoArray(y, yOff);\n')
+    for c in range(1, 16):
+        L.append(f'    if (channels > {c}) {{\n      {out[c]}.intoArray(y, yOff + {c} * ldy);\n    }}\n')
+    L.append('  }\n')
+    return ''.join(L)
+
+
+DW_WIDTHS = (3, 5, 7)
+DW_STRIDES = (1, 2)
+
+
+def gen_dw_blocked():
+    """Depthwise over channel-blocked input, 8 consecutive outputs, kernel width K, stride S,
+    dilation 1: per kernel row the K weight vectors stay in registers and each input position is
+    loaded once for every output that reads it (13 loads per 24 FMAs for 3x3, 17 per 40 for 5x5)."""
+    L = ['''
+  /**
+   * {@link #depthwiseBlocked} for 8 outputs with kernel width {@code kw} in {3, 5, 7}, stride 1 or
+   * 2, dilation 1: false (nothing written) for other shapes.
+   */
+  private static boolean depthwiseBlocked8(
+      float[] p, int pOff, int[] taps, int kw, int sw, float[] w, int wOff, float[] bias,
+      int bOff, float[] o, int oOff) {
+    switch (kw * 4 + sw) {
+''']
+    for K in DW_WIDTHS:
+        for S in DW_STRIDES:
+            L.append(f'      case {K * 4 + S} -> dwBlocked{K}s{S}(p, pOff, taps, w, wOff, bias, bOff, o, oOff);\n')
+    L.append('      default -> {\n        return false;\n      }\n    }\n    return true;\n  }\n')
+    for K in DW_WIDTHS:
+        for S in DW_STRIDES:
+            L.append(f'''
+  private static void dwBlocked{K}s{S}(
+      float[] p, int pOff, int[] taps, float[] w, int wOff, float[] bias, int bOff, float[] o,
+      int oOff) {{
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+''')
+            for k in range(8):
+                L.append(f'    FloatVector a{k} = b;\n')
+            L.append(f'''    for (int i = 0, wi = wOff; i < taps.length; i += {K}, wi += {K} * LEN) {{
+      int xi = pOff + taps[i];
+''')
+            for t in range(K):
+                L.append(f'      FloatVector w{t} = FloatVector.fromArray(SF, w, wi + {t} * LEN);\n')
+            for q in range(7 * S + K):
+                L.append(f'      FloatVector v{q} = FloatVector.fromArray(SF, p, xi + {q} * LEN);\n')
+                for k in range(8):
+                    t = q - k * S
+                    if 0 <= t < K:
+                        L.append(f'      a{k} = w{t}.fma(v{q}, a{k});\n')
+            L.append('    }\n')
+            for k in range(8):
+                L.append(f'    a{k}.intoArray(o, oOff + {k} * LEN);\n')
+            L.append('  }\n')
+    return ''.join(L)
+
+
 p = Path("kernels/src/main/java/io/sparkconv/kernels/cpu/VectorKernels.java")
 s = p.read_text()
 body = ("  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py %d %d\n" % (MR, NV)
@@ -233,4 +359,8 @@ s = re.sub(r"static final int NR_D = \d+ \* LEND;", f"static final int NR_D = {N
 blocked = ("  // BLOCKED-BEGIN by kernels/src/build/gen_vector_kernels.py\n" + gen_blocked()
            + "  // BLOCKED-END\n")
 s = re.sub(r"  // BLOCKED-BEGIN.*?  // BLOCKED-END\n", lambda m: blocked, s, flags=re.S)
+transpose = ("  // TRANSPOSE-BEGIN by kernels/src/build/gen_vector_kernels.py\n" + gen_transpose()
+             + gen_dw_blocked()
+             + "  // TRANSPOSE-END\n")
+s = re.sub(r"  // TRANSPOSE-BEGIN.*?  // TRANSPOSE-END\n", lambda m: transpose, s, flags=re.S)
 p.write_text(s)

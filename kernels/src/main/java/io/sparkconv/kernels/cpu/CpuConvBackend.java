@@ -37,6 +37,13 @@ public final class CpuConvBackend implements ConvBackend {
   static final boolean GROUPED =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.grouped", "true"));
 
+  /**
+   * Benchmarking switch: {@code -Dsparkconv.cpu.blockedDepthwise=false} runs depthwise layers on
+   * the planar kernel ({@link DepthwiseConv}) only.
+   */
+  static final boolean BLOCKED_DEPTHWISE =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blockedDepthwise", "true"));
+
   private final CpuKernels kernels;
   private final String name;
 
@@ -139,6 +146,25 @@ public final class CpuConvBackend implements ConvBackend {
     float[] b = bias == null ? null : bias.floats().clone();
     if (DepthwiseConv.applies(lay)) {
       DepthwiseConv dw = new DepthwiseConv(kernels, lay, weight.floats(), b, threads);
+      if (BLOCKED_DEPTHWISE && BlockedDepthwise.applies(lay, kernels)) {
+        // Channel-blocked where the planar rows would be short or strided (see fits).
+        BlockedDepthwise bd = new BlockedDepthwise(kernels, lay, weight.floats(), b, threads);
+        return new Plan(
+            spec,
+            lay,
+            1,
+            (x, g, y) -> {
+              if (BlockedDepthwise.fits(g)) {
+                bd.run(x.floats(), y.floats(), g);
+              } else {
+                dw.run(x.floats(), y.floats(), g);
+              }
+            },
+            () -> {
+              dw.release();
+              bd.release();
+            });
+      }
       return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
     }
     if (GROUPED && GroupedConv.applies(lay, kernels)) {

@@ -103,6 +103,52 @@ interface CpuKernels {
    */
   void blockRow(float[] x, int src, int[] planes, int step, float[] s, int d, int count);
 
+  /**
+   * Channel-blocks {@code count} positions of up to 16 planar channel rows {@code stride} apart:
+   * {@code p[pBase + map[mapOff + j] + c] = x[xOff + min(c, last)·stride + j]} for {@code j <
+   * count, c < 16}. Lanes past {@code last} repeat channel {@code last}, so a partial block reads
+   * nothing past its own channels; the map may send several positions to one discarded slot.
+   */
+  void blockPositions(
+      float[] x,
+      int xOff,
+      int stride,
+      int last,
+      float[] p,
+      int pBase,
+      int[] map,
+      int mapOff,
+      int count);
+
+  /**
+   * Planar rows from channel-blocked positions {@code ld} apart: {@code y[yOff + c·ldy + j] =
+   * t[tOff + j·ld + c]} for {@code j < count, c < channels ≤ 16}.
+   */
+  void unblockPositions(
+      float[] t, int tOff, int ld, float[] y, int yOff, int ldy, int channels, int count);
+
+  /**
+   * Depthwise convolution of 16 channels at once over a channel-blocked input: {@code o[oOff + j·16
+   * + c] = bias[bOff + c] + Σ_t w[wOff + t·16 + c] · p[pOff + j·step + taps[t] + c]} for {@code j <
+   * count, c < 16}, taps in array order.
+   *
+   * @param kw taps per kernel row ({@code taps} holds whole rows)
+   * @param bias null for none (0)
+   */
+  void depthwiseBlocked(
+      float[] p,
+      int pOff,
+      int step,
+      int[] taps,
+      int kw,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff,
+      int count);
+
   /** Columns of the float64 register tile. */
   int nrD();
 

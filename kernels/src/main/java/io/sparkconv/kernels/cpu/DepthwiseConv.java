@@ -27,6 +27,9 @@ final class DepthwiseConv {
   private final int threads;
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
 
+  /** The geometry of the last run: the identity that marks a scratch plane's halo. */
+  private volatile ConvGeometry lastGeometry;
+
   DepthwiseConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
     if (lay.transposed() || lay.inCPerGroup() != 1) {
       throw new IllegalArgumentException("not a depthwise Conv2d: " + lay);
@@ -48,6 +51,14 @@ final class DepthwiseConv {
       return;
     }
     int jobs = Ints.ceilDiv(planes, PLANES_PER_JOB);
+    // One instance per geometry: a scratch plane's zero halo is kept while its layout is this
+    // instance (any change of input size, even one that keeps the padded size, re-zeroes it).
+    ConvGeometry layout = lastGeometry;
+    if (layout == null || !layout.equals(g)) {
+      layout = g;
+      lastGeometry = g;
+    }
+    ConvGeometry at = layout;
     Parallel.run(
         threads,
         jobs,
@@ -55,7 +66,7 @@ final class DepthwiseConv {
         (job, s) -> {
           int end = Math.min(planes, (job + 1) * PLANES_PER_JOB);
           for (int pl = job * PLANES_PER_JOB; pl < end; pl++) {
-            plane(x, y, g, pl, s);
+            plane(x, y, at, pl, s);
           }
         });
   }
@@ -76,10 +87,8 @@ final class DepthwiseConv {
     float[] p = s.plane(ph * pw + FLAT_SLACK);
     int src = (img * lay.inC() + ic) * ih * iw;
     // The halo is zeroed once per scratch and geometry; later planes only copy their interior.
-    long key =
-        ((long) ph * 65_537 + pw) * 65_537 * 65_537 + (long) g.padTop() * 65_537 + g.padLeft();
-    boolean zeroed = s.planeKey == key;
-    s.planeKey = key;
+    boolean zeroed = s.planeLayout == g;
+    s.planeLayout = g;
     int lo = Math.min(pw, g.padLeft());
     int hi = Math.max(lo, Math.min(pw, g.padLeft() + iw));
     for (int r = 0; r < ph; r++) {
@@ -163,7 +172,7 @@ final class DepthwiseConv {
     int ph = PhasePlanes.paddedRows(g);
     int pwp = PhasePlanes.pitch(g);
     float[] p = s.plane(sw * ph * pwp + FLAT_SLACK);
-    s.planeKey = -1;
+    s.planeLayout = null;
     int src = (img * lay.inC() + ic) * ih * iw;
     PhasePlanes.fill(kern, x, src, g, ph, pwp, p, 0, s.panel(sw * pwp));
     int kh = g.kH();

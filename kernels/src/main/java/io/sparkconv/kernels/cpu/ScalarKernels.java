@@ -40,6 +40,60 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
+  public void blockPositions(
+      float[] x,
+      int xOff,
+      int stride,
+      int last,
+      float[] p,
+      int pBase,
+      int[] map,
+      int mapOff,
+      int count) {
+    for (int j = 0; j < count; j++) {
+      int d = pBase + map[mapOff + j];
+      for (int c = 0; c < BLOCK_C; c++) {
+        p[d + c] = x[xOff + Math.min(c, last) * stride + j];
+      }
+    }
+  }
+
+  @Override
+  public void unblockPositions(
+      float[] t, int tOff, int ld, float[] y, int yOff, int ldy, int channels, int count) {
+    for (int c = 0; c < channels; c++) {
+      for (int j = 0; j < count; j++) {
+        y[yOff + c * ldy + j] = t[tOff + j * ld + c];
+      }
+    }
+  }
+
+  @Override
+  public void depthwiseBlocked(
+      float[] p,
+      int pOff,
+      int step,
+      int[] taps,
+      int kw,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff,
+      int count) {
+    for (int j = 0; j < count; j++) {
+      for (int c = 0; c < BLOCK_C; c++) {
+        float acc = bias == null ? 0f : bias[bOff + c];
+        for (int t = 0; t < taps.length; t++) {
+          acc = Math.fma(w[wOff + t * BLOCK_C + c], p[pOff + j * step + taps[t] + c], acc);
+        }
+        o[oOff + j * BLOCK_C + c] = acc;
+      }
+    }
+  }
+
+  @Override
   public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
     for (int o = 0; o < oc; o++) {
       for (int j = 0; j < count; j++) {

@@ -14,8 +14,11 @@ final class Scratch {
   private double[] tileD = new double[0];
   private double[] planeD = new double[0];
 
-  /** Layout of the zero halo last written to {@link #plane} (see DepthwiseConv). */
-  long planeKey = -1;
+  /**
+   * The layout whose zero halo {@link #plane} holds, compared by identity (see DepthwiseConv,
+   * BlockedDepthwise); null for none.
+   */
+  Object planeLayout;
 
   /** What {@link #panel} holds where a kernel reuses it across jobs (see BlockedConv); -1 none. */
   long panelKey = -1;
@@ -49,7 +52,7 @@ final class Scratch {
   float[] plane(int size) {
     if (plane.length < size) {
       plane = new float[size];
-      planeKey = -1;
+      planeLayout = null;
     }
     return plane;
   }

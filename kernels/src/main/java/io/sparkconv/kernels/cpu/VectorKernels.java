@@ -187,6 +187,139 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  @Override
+  public void blockPositions(
+      float[] x,
+      int xOff,
+      int stride,
+      int last,
+      float[] p,
+      int pBase,
+      int[] map,
+      int mapOff,
+      int count) {
+    if (LEN != BLOCK_C || count < LEN) {
+      SCALAR.blockPositions(x, xOff, stride, last, p, pBase, map, mapOff, count);
+      return;
+    }
+    // The last chunk ends at count, overlapping the one before it: it rewrites equal values.
+    for (int j = 0; ; j += LEN) {
+      int at = Math.min(j, count - LEN);
+      blockChunk(x, xOff + at, stride, last, p, pBase, map, mapOff + at);
+      if (at + LEN >= count) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void unblockPositions(
+      float[] t, int tOff, int ld, float[] y, int yOff, int ldy, int channels, int count) {
+    if (LEN != BLOCK_C || count < LEN) {
+      SCALAR.unblockPositions(t, tOff, ld, y, yOff, ldy, channels, count);
+      return;
+    }
+    for (int j = 0; ; j += LEN) {
+      int at = Math.min(j, count - LEN);
+      unblockChunk(t, tOff + at * ld, ld, y, yOff + at, ldy, channels);
+      if (at + LEN >= count) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void depthwiseBlocked(
+      float[] p,
+      int pOff,
+      int step,
+      int[] taps,
+      int kw,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff,
+      int count) {
+    if (LEN != BLOCK_C) {
+      SCALAR.depthwiseBlocked(p, pOff, step, taps, kw, w, wOff, bias, bOff, o, oOff, count);
+      return;
+    }
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    int j = 0;
+    // Unit-dilation kernel rows 3, 5 or 7 wide at stride 1 or 2 reuse each input load.
+    boolean rows = kw > 1 && taps[1] - taps[0] == LEN && (step == LEN || step == 2 * LEN);
+    if (count >= 8) {
+      // Eight positions: eight independent FMA chains, one weight load per eight input loads. The
+      // last step ends at count, recomputing the overlap to the same values.
+      for (; ; j += 8) {
+        int at = Math.min(j, count - 8);
+        if (rows
+            && depthwiseBlocked8(
+                p,
+                pOff + at * step,
+                taps,
+                kw,
+                step / LEN,
+                w,
+                wOff,
+                bias,
+                bOff,
+                o,
+                oOff + at * LEN)) {
+          if (at + 8 >= count) {
+            return;
+          }
+          continue;
+        }
+        FloatVector a0 = b;
+        FloatVector a1 = b;
+        FloatVector a2 = b;
+        FloatVector a3 = b;
+        FloatVector a4 = b;
+        FloatVector a5 = b;
+        FloatVector a6 = b;
+        FloatVector a7 = b;
+        int xb = pOff + at * step;
+        for (int t = 0; t < taps.length; t++) {
+          FloatVector wv = FloatVector.fromArray(SF, w, wOff + t * LEN);
+          int xi = xb + taps[t];
+          a0 = wv.fma(FloatVector.fromArray(SF, p, xi), a0);
+          a1 = wv.fma(FloatVector.fromArray(SF, p, xi + step), a1);
+          a2 = wv.fma(FloatVector.fromArray(SF, p, xi + 2 * step), a2);
+          a3 = wv.fma(FloatVector.fromArray(SF, p, xi + 3 * step), a3);
+          a4 = wv.fma(FloatVector.fromArray(SF, p, xi + 4 * step), a4);
+          a5 = wv.fma(FloatVector.fromArray(SF, p, xi + 5 * step), a5);
+          a6 = wv.fma(FloatVector.fromArray(SF, p, xi + 6 * step), a6);
+          a7 = wv.fma(FloatVector.fromArray(SF, p, xi + 7 * step), a7);
+        }
+        int ob = oOff + at * LEN;
+        a0.intoArray(o, ob);
+        a1.intoArray(o, ob + LEN);
+        a2.intoArray(o, ob + 2 * LEN);
+        a3.intoArray(o, ob + 3 * LEN);
+        a4.intoArray(o, ob + 4 * LEN);
+        a5.intoArray(o, ob + 5 * LEN);
+        a6.intoArray(o, ob + 6 * LEN);
+        a7.intoArray(o, ob + 7 * LEN);
+        if (at + 8 >= count) {
+          return;
+        }
+      }
+    }
+    for (; j < count; j++) {
+      FloatVector a0 = b;
+      int xb = pOff + j * step;
+      for (int t = 0; t < taps.length; t++) {
+        a0 =
+            FloatVector.fromArray(SF, w, wOff + t * LEN)
+                .fma(FloatVector.fromArray(SF, p, xb + taps[t]), a0);
+      }
+      a0.intoArray(o, oOff + j * LEN);
+    }
+  }
+
   // BLOCKED-BEGIN by kernels/src/build/gen_vector_kernels.py
   @Override
   public void blockedTile(
@@ -994,6 +1127,858 @@ final class VectorKernels implements CpuKernels {
   }
 
   // BLOCKED-END
+
+  // TRANSPOSE-BEGIN by kernels/src/build/gen_vector_kernels.py
+  private static final VectorShuffle<Float> UP8 = VectorShuffle.fromOp(SF, l -> (l + 8) % LEN);
+  private static final VectorShuffle<Float> DOWN8 =
+      VectorShuffle.fromOp(SF, l -> (l + LEN - 8) % LEN);
+  private static final VectorMask<Float> LANE_BIT8 = laneBit(8);
+  private static final VectorShuffle<Float> UP4 = VectorShuffle.fromOp(SF, l -> (l + 4) % LEN);
+  private static final VectorShuffle<Float> DOWN4 =
+      VectorShuffle.fromOp(SF, l -> (l + LEN - 4) % LEN);
+  private static final VectorMask<Float> LANE_BIT4 = laneBit(4);
+  private static final VectorShuffle<Float> UP2 = VectorShuffle.fromOp(SF, l -> (l + 2) % LEN);
+  private static final VectorShuffle<Float> DOWN2 =
+      VectorShuffle.fromOp(SF, l -> (l + LEN - 2) % LEN);
+  private static final VectorMask<Float> LANE_BIT2 = laneBit(2);
+  private static final VectorShuffle<Float> UP1 = VectorShuffle.fromOp(SF, l -> (l + 1) % LEN);
+  private static final VectorShuffle<Float> DOWN1 =
+      VectorShuffle.fromOp(SF, l -> (l + LEN - 1) % LEN);
+  private static final VectorMask<Float> LANE_BIT1 = laneBit(1);
+
+  /** Lanes whose index has bit d set. */
+  private static VectorMask<Float> laneBit(int d) {
+    boolean[] m = new boolean[LEN];
+    for (int l = 0; l < LEN; l++) {
+      m[l] = (l & d) != 0;
+    }
+    return VectorMask.fromArray(SF, m, 0);
+  }
+
+  /**
+   * 16 positions of 16 channel rows into 16 channel-blocked positions: {@code p[pBase + map[mapOff
+   * + j] + c] = x[xOff + min(c, last)·stride + j]} for {@code j, c < 16}.
+   */
+  private static void blockChunk(
+      float[] x, int xOff, int stride, int last, float[] p, int pBase, int[] map, int mapOff) {
+    FloatVector r0 = FloatVector.fromArray(SF, x, xOff);
+    FloatVector r1 = FloatVector.fromArray(SF, x, xOff + Math.min(1, last) * stride);
+    FloatVector r2 = FloatVector.fromArray(SF, x, xOff + Math.min(2, last) * stride);
+    FloatVector r3 = FloatVector.fromArray(SF, x, xOff + Math.min(3, last) * stride);
+    FloatVector r4 = FloatVector.fromArray(SF, x, xOff + Math.min(4, last) * stride);
+    FloatVector r5 = FloatVector.fromArray(SF, x, xOff + Math.min(5, last) * stride);
+    FloatVector r6 = FloatVector.fromArray(SF, x, xOff + Math.min(6, last) * stride);
+    FloatVector r7 = FloatVector.fromArray(SF, x, xOff + Math.min(7, last) * stride);
+    FloatVector r8 = FloatVector.fromArray(SF, x, xOff + Math.min(8, last) * stride);
+    FloatVector r9 = FloatVector.fromArray(SF, x, xOff + Math.min(9, last) * stride);
+    FloatVector r10 = FloatVector.fromArray(SF, x, xOff + Math.min(10, last) * stride);
+    FloatVector r11 = FloatVector.fromArray(SF, x, xOff + Math.min(11, last) * stride);
+    FloatVector r12 = FloatVector.fromArray(SF, x, xOff + Math.min(12, last) * stride);
+    FloatVector r13 = FloatVector.fromArray(SF, x, xOff + Math.min(13, last) * stride);
+    FloatVector r14 = FloatVector.fromArray(SF, x, xOff + Math.min(14, last) * stride);
+    FloatVector r15 = FloatVector.fromArray(SF, x, xOff + Math.min(15, last) * stride);
+    FloatVector t0 = r0.blend(r8.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t1 = r0.rearrange(UP8).blend(r8, LANE_BIT8);
+    FloatVector t2 = r1.blend(r9.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t3 = r1.rearrange(UP8).blend(r9, LANE_BIT8);
+    FloatVector t4 = r2.blend(r10.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t5 = r2.rearrange(UP8).blend(r10, LANE_BIT8);
+    FloatVector t6 = r3.blend(r11.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t7 = r3.rearrange(UP8).blend(r11, LANE_BIT8);
+    FloatVector t8 = r4.blend(r12.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t9 = r4.rearrange(UP8).blend(r12, LANE_BIT8);
+    FloatVector t10 = r5.blend(r13.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t11 = r5.rearrange(UP8).blend(r13, LANE_BIT8);
+    FloatVector t12 = r6.blend(r14.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t13 = r6.rearrange(UP8).blend(r14, LANE_BIT8);
+    FloatVector t14 = r7.blend(r15.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t15 = r7.rearrange(UP8).blend(r15, LANE_BIT8);
+    FloatVector t16 = t0.blend(t8.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t17 = t0.rearrange(UP4).blend(t8, LANE_BIT4);
+    FloatVector t18 = t2.blend(t10.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t19 = t2.rearrange(UP4).blend(t10, LANE_BIT4);
+    FloatVector t20 = t4.blend(t12.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t21 = t4.rearrange(UP4).blend(t12, LANE_BIT4);
+    FloatVector t22 = t6.blend(t14.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t23 = t6.rearrange(UP4).blend(t14, LANE_BIT4);
+    FloatVector t24 = t1.blend(t9.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t25 = t1.rearrange(UP4).blend(t9, LANE_BIT4);
+    FloatVector t26 = t3.blend(t11.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t27 = t3.rearrange(UP4).blend(t11, LANE_BIT4);
+    FloatVector t28 = t5.blend(t13.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t29 = t5.rearrange(UP4).blend(t13, LANE_BIT4);
+    FloatVector t30 = t7.blend(t15.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t31 = t7.rearrange(UP4).blend(t15, LANE_BIT4);
+    FloatVector t32 = t16.blend(t20.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t33 = t16.rearrange(UP2).blend(t20, LANE_BIT2);
+    FloatVector t34 = t18.blend(t22.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t35 = t18.rearrange(UP2).blend(t22, LANE_BIT2);
+    FloatVector t36 = t17.blend(t21.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t37 = t17.rearrange(UP2).blend(t21, LANE_BIT2);
+    FloatVector t38 = t19.blend(t23.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t39 = t19.rearrange(UP2).blend(t23, LANE_BIT2);
+    FloatVector t40 = t24.blend(t28.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t41 = t24.rearrange(UP2).blend(t28, LANE_BIT2);
+    FloatVector t42 = t26.blend(t30.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t43 = t26.rearrange(UP2).blend(t30, LANE_BIT2);
+    FloatVector t44 = t25.blend(t29.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t45 = t25.rearrange(UP2).blend(t29, LANE_BIT2);
+    FloatVector t46 = t27.blend(t31.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t47 = t27.rearrange(UP2).blend(t31, LANE_BIT2);
+    FloatVector t48 = t32.blend(t34.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t49 = t32.rearrange(UP1).blend(t34, LANE_BIT1);
+    FloatVector t50 = t33.blend(t35.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t51 = t33.rearrange(UP1).blend(t35, LANE_BIT1);
+    FloatVector t52 = t36.blend(t38.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t53 = t36.rearrange(UP1).blend(t38, LANE_BIT1);
+    FloatVector t54 = t37.blend(t39.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t55 = t37.rearrange(UP1).blend(t39, LANE_BIT1);
+    FloatVector t56 = t40.blend(t42.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t57 = t40.rearrange(UP1).blend(t42, LANE_BIT1);
+    FloatVector t58 = t41.blend(t43.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t59 = t41.rearrange(UP1).blend(t43, LANE_BIT1);
+    FloatVector t60 = t44.blend(t46.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t61 = t44.rearrange(UP1).blend(t46, LANE_BIT1);
+    FloatVector t62 = t45.blend(t47.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t63 = t45.rearrange(UP1).blend(t47, LANE_BIT1);
+    t48.intoArray(p, pBase + map[mapOff + 0]);
+    t49.intoArray(p, pBase + map[mapOff + 1]);
+    t50.intoArray(p, pBase + map[mapOff + 2]);
+    t51.intoArray(p, pBase + map[mapOff + 3]);
+    t52.intoArray(p, pBase + map[mapOff + 4]);
+    t53.intoArray(p, pBase + map[mapOff + 5]);
+    t54.intoArray(p, pBase + map[mapOff + 6]);
+    t55.intoArray(p, pBase + map[mapOff + 7]);
+    t56.intoArray(p, pBase + map[mapOff + 8]);
+    t57.intoArray(p, pBase + map[mapOff + 9]);
+    t58.intoArray(p, pBase + map[mapOff + 10]);
+    t59.intoArray(p, pBase + map[mapOff + 11]);
+    t60.intoArray(p, pBase + map[mapOff + 12]);
+    t61.intoArray(p, pBase + map[mapOff + 13]);
+    t62.intoArray(p, pBase + map[mapOff + 14]);
+    t63.intoArray(p, pBase + map[mapOff + 15]);
+  }
+
+  /**
+   * 16 channel-blocked positions into 16 positions of planar rows: {@code y[yOff + c·ldy + j] =
+   * t[tOff + j·ld + c]} for {@code j < 16, c < channels}.
+   */
+  private static void unblockChunk(
+      float[] t, int tOff, int ld, float[] y, int yOff, int ldy, int channels) {
+    FloatVector r0 = FloatVector.fromArray(SF, t, tOff);
+    FloatVector r1 = FloatVector.fromArray(SF, t, tOff + 1 * ld);
+    FloatVector r2 = FloatVector.fromArray(SF, t, tOff + 2 * ld);
+    FloatVector r3 = FloatVector.fromArray(SF, t, tOff + 3 * ld);
+    FloatVector r4 = FloatVector.fromArray(SF, t, tOff + 4 * ld);
+    FloatVector r5 = FloatVector.fromArray(SF, t, tOff + 5 * ld);
+    FloatVector r6 = FloatVector.fromArray(SF, t, tOff + 6 * ld);
+    FloatVector r7 = FloatVector.fromArray(SF, t, tOff + 7 * ld);
+    FloatVector r8 = FloatVector.fromArray(SF, t, tOff + 8 * ld);
+    FloatVector r9 = FloatVector.fromArray(SF, t, tOff + 9 * ld);
+    FloatVector r10 = FloatVector.fromArray(SF, t, tOff + 10 * ld);
+    FloatVector r11 = FloatVector.fromArray(SF, t, tOff + 11 * ld);
+    FloatVector r12 = FloatVector.fromArray(SF, t, tOff + 12 * ld);
+    FloatVector r13 = FloatVector.fromArray(SF, t, tOff + 13 * ld);
+    FloatVector r14 = FloatVector.fromArray(SF, t, tOff + 14 * ld);
+    FloatVector r15 = FloatVector.fromArray(SF, t, tOff + 15 * ld);
+    FloatVector t0 = r0.blend(r8.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t1 = r0.rearrange(UP8).blend(r8, LANE_BIT8);
+    FloatVector t2 = r1.blend(r9.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t3 = r1.rearrange(UP8).blend(r9, LANE_BIT8);
+    FloatVector t4 = r2.blend(r10.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t5 = r2.rearrange(UP8).blend(r10, LANE_BIT8);
+    FloatVector t6 = r3.blend(r11.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t7 = r3.rearrange(UP8).blend(r11, LANE_BIT8);
+    FloatVector t8 = r4.blend(r12.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t9 = r4.rearrange(UP8).blend(r12, LANE_BIT8);
+    FloatVector t10 = r5.blend(r13.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t11 = r5.rearrange(UP8).blend(r13, LANE_BIT8);
+    FloatVector t12 = r6.blend(r14.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t13 = r6.rearrange(UP8).blend(r14, LANE_BIT8);
+    FloatVector t14 = r7.blend(r15.rearrange(DOWN8), LANE_BIT8);
+    FloatVector t15 = r7.rearrange(UP8).blend(r15, LANE_BIT8);
+    FloatVector t16 = t0.blend(t8.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t17 = t0.rearrange(UP4).blend(t8, LANE_BIT4);
+    FloatVector t18 = t2.blend(t10.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t19 = t2.rearrange(UP4).blend(t10, LANE_BIT4);
+    FloatVector t20 = t4.blend(t12.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t21 = t4.rearrange(UP4).blend(t12, LANE_BIT4);
+    FloatVector t22 = t6.blend(t14.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t23 = t6.rearrange(UP4).blend(t14, LANE_BIT4);
+    FloatVector t24 = t1.blend(t9.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t25 = t1.rearrange(UP4).blend(t9, LANE_BIT4);
+    FloatVector t26 = t3.blend(t11.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t27 = t3.rearrange(UP4).blend(t11, LANE_BIT4);
+    FloatVector t28 = t5.blend(t13.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t29 = t5.rearrange(UP4).blend(t13, LANE_BIT4);
+    FloatVector t30 = t7.blend(t15.rearrange(DOWN4), LANE_BIT4);
+    FloatVector t31 = t7.rearrange(UP4).blend(t15, LANE_BIT4);
+    FloatVector t32 = t16.blend(t20.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t33 = t16.rearrange(UP2).blend(t20, LANE_BIT2);
+    FloatVector t34 = t18.blend(t22.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t35 = t18.rearrange(UP2).blend(t22, LANE_BIT2);
+    FloatVector t36 = t17.blend(t21.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t37 = t17.rearrange(UP2).blend(t21, LANE_BIT2);
+    FloatVector t38 = t19.blend(t23.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t39 = t19.rearrange(UP2).blend(t23, LANE_BIT2);
+    FloatVector t40 = t24.blend(t28.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t41 = t24.rearrange(UP2).blend(t28, LANE_BIT2);
+    FloatVector t42 = t26.blend(t30.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t43 = t26.rearrange(UP2).blend(t30, LANE_BIT2);
+    FloatVector t44 = t25.blend(t29.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t45 = t25.rearrange(UP2).blend(t29, LANE_BIT2);
+    FloatVector t46 = t27.blend(t31.rearrange(DOWN2), LANE_BIT2);
+    FloatVector t47 = t27.rearrange(UP2).blend(t31, LANE_BIT2);
+    FloatVector t48 = t32.blend(t34.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t49 = t32.rearrange(UP1).blend(t34, LANE_BIT1);
+    FloatVector t50 = t33.blend(t35.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t51 = t33.rearrange(UP1).blend(t35, LANE_BIT1);
+    FloatVector t52 = t36.blend(t38.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t53 = t36.rearrange(UP1).blend(t38, LANE_BIT1);
+    FloatVector t54 = t37.blend(t39.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t55 = t37.rearrange(UP1).blend(t39, LANE_BIT1);
+    FloatVector t56 = t40.blend(t42.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t57 = t40.rearrange(UP1).blend(t42, LANE_BIT1);
+    FloatVector t58 = t41.blend(t43.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t59 = t41.rearrange(UP1).blend(t43, LANE_BIT1);
+    FloatVector t60 = t44.blend(t46.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t61 = t44.rearrange(UP1).blend(t46, LANE_BIT1);
+    FloatVector t62 = t45.blend(t47.rearrange(DOWN1), LANE_BIT1);
+    FloatVector t63 = t45.rearrange(UP1).blend(t47, LANE_BIT1);
+    t48.intoArray(y, yOff);
+    if (channels > 1) {
+      t49.intoArray(y, yOff + 1 * ldy);
+    }
+    if (channels > 2) {
+      t50.intoArray(y, yOff + 2 * ldy);
+    }
+    if (channels > 3) {
+      t51.intoArray(y, yOff + 3 * ldy);
+    }
+    if (channels > 4) {
+      t52.intoArray(y, yOff + 4 * ldy);
+    }
+    if (channels > 5) {
+      t53.intoArray(y, yOff + 5 * ldy);
+    }
+    if (channels > 6) {
+      t54.intoArray(y, yOff + 6 * ldy);
+    }
+    if (channels > 7) {
+      t55.intoArray(y, yOff + 7 * ldy);
+    }
+    if (channels > 8) {
+      t56.intoArray(y, yOff + 8 * ldy);
+    }
+    if (channels > 9) {
+      t57.intoArray(y, yOff + 9 * ldy);
+    }
+    if (channels > 10) {
+      t58.intoArray(y, yOff + 10 * ldy);
+    }
+    if (channels > 11) {
+      t59.intoArray(y, yOff + 11 * ldy);
+    }
+    if (channels > 12) {
+      t60.intoArray(y, yOff + 12 * ldy);
+    }
+    if (channels > 13) {
+      t61.intoArray(y, yOff + 13 * ldy);
+    }
+    if (channels > 14) {
+      t62.intoArray(y, yOff + 14 * ldy);
+    }
+    if (channels > 15) {
+      t63.intoArray(y, yOff + 15 * ldy);
+    }
+  }
+
+  /**
+   * {@link #depthwiseBlocked} for 8 outputs with kernel width {@code kw} in {3, 5, 7}, stride 1 or
+   * 2, dilation 1: false (nothing written) for other shapes.
+   */
+  private static boolean depthwiseBlocked8(
+      float[] p,
+      int pOff,
+      int[] taps,
+      int kw,
+      int sw,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    switch (kw * 4 + sw) {
+      case 13 -> dwBlocked3s1(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      case 14 -> dwBlocked3s2(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      case 21 -> dwBlocked5s1(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      case 22 -> dwBlocked5s2(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      case 29 -> dwBlocked7s1(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      case 30 -> dwBlocked7s2(p, pOff, taps, w, wOff, bias, bOff, o, oOff);
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void dwBlocked3s1(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 3, wi += 3 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      a1 = w0.fma(v1, a1);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w1.fma(v2, a1);
+      a2 = w0.fma(v2, a2);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a1 = w2.fma(v3, a1);
+      a2 = w1.fma(v3, a2);
+      a3 = w0.fma(v3, a3);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a2 = w2.fma(v4, a2);
+      a3 = w1.fma(v4, a3);
+      a4 = w0.fma(v4, a4);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a3 = w2.fma(v5, a3);
+      a4 = w1.fma(v5, a4);
+      a5 = w0.fma(v5, a5);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a4 = w2.fma(v6, a4);
+      a5 = w1.fma(v6, a5);
+      a6 = w0.fma(v6, a6);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a5 = w2.fma(v7, a5);
+      a6 = w1.fma(v7, a6);
+      a7 = w0.fma(v7, a7);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a6 = w2.fma(v8, a6);
+      a7 = w1.fma(v8, a7);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a7 = w2.fma(v9, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  private static void dwBlocked3s2(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 3, wi += 3 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w0.fma(v2, a1);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a1 = w1.fma(v3, a1);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a1 = w2.fma(v4, a1);
+      a2 = w0.fma(v4, a2);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a2 = w1.fma(v5, a2);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a2 = w2.fma(v6, a2);
+      a3 = w0.fma(v6, a3);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a3 = w1.fma(v7, a3);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a3 = w2.fma(v8, a3);
+      a4 = w0.fma(v8, a4);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a4 = w1.fma(v9, a4);
+      FloatVector v10 = FloatVector.fromArray(SF, p, xi + 10 * LEN);
+      a4 = w2.fma(v10, a4);
+      a5 = w0.fma(v10, a5);
+      FloatVector v11 = FloatVector.fromArray(SF, p, xi + 11 * LEN);
+      a5 = w1.fma(v11, a5);
+      FloatVector v12 = FloatVector.fromArray(SF, p, xi + 12 * LEN);
+      a5 = w2.fma(v12, a5);
+      a6 = w0.fma(v12, a6);
+      FloatVector v13 = FloatVector.fromArray(SF, p, xi + 13 * LEN);
+      a6 = w1.fma(v13, a6);
+      FloatVector v14 = FloatVector.fromArray(SF, p, xi + 14 * LEN);
+      a6 = w2.fma(v14, a6);
+      a7 = w0.fma(v14, a7);
+      FloatVector v15 = FloatVector.fromArray(SF, p, xi + 15 * LEN);
+      a7 = w1.fma(v15, a7);
+      FloatVector v16 = FloatVector.fromArray(SF, p, xi + 16 * LEN);
+      a7 = w2.fma(v16, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  private static void dwBlocked5s1(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 5, wi += 5 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector w3 = FloatVector.fromArray(SF, w, wi + 3 * LEN);
+      FloatVector w4 = FloatVector.fromArray(SF, w, wi + 4 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      a1 = w0.fma(v1, a1);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w1.fma(v2, a1);
+      a2 = w0.fma(v2, a2);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a0 = w3.fma(v3, a0);
+      a1 = w2.fma(v3, a1);
+      a2 = w1.fma(v3, a2);
+      a3 = w0.fma(v3, a3);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a0 = w4.fma(v4, a0);
+      a1 = w3.fma(v4, a1);
+      a2 = w2.fma(v4, a2);
+      a3 = w1.fma(v4, a3);
+      a4 = w0.fma(v4, a4);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a1 = w4.fma(v5, a1);
+      a2 = w3.fma(v5, a2);
+      a3 = w2.fma(v5, a3);
+      a4 = w1.fma(v5, a4);
+      a5 = w0.fma(v5, a5);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a2 = w4.fma(v6, a2);
+      a3 = w3.fma(v6, a3);
+      a4 = w2.fma(v6, a4);
+      a5 = w1.fma(v6, a5);
+      a6 = w0.fma(v6, a6);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a3 = w4.fma(v7, a3);
+      a4 = w3.fma(v7, a4);
+      a5 = w2.fma(v7, a5);
+      a6 = w1.fma(v7, a6);
+      a7 = w0.fma(v7, a7);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a4 = w4.fma(v8, a4);
+      a5 = w3.fma(v8, a5);
+      a6 = w2.fma(v8, a6);
+      a7 = w1.fma(v8, a7);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a5 = w4.fma(v9, a5);
+      a6 = w3.fma(v9, a6);
+      a7 = w2.fma(v9, a7);
+      FloatVector v10 = FloatVector.fromArray(SF, p, xi + 10 * LEN);
+      a6 = w4.fma(v10, a6);
+      a7 = w3.fma(v10, a7);
+      FloatVector v11 = FloatVector.fromArray(SF, p, xi + 11 * LEN);
+      a7 = w4.fma(v11, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  private static void dwBlocked5s2(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 5, wi += 5 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector w3 = FloatVector.fromArray(SF, w, wi + 3 * LEN);
+      FloatVector w4 = FloatVector.fromArray(SF, w, wi + 4 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w0.fma(v2, a1);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a0 = w3.fma(v3, a0);
+      a1 = w1.fma(v3, a1);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a0 = w4.fma(v4, a0);
+      a1 = w2.fma(v4, a1);
+      a2 = w0.fma(v4, a2);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a1 = w3.fma(v5, a1);
+      a2 = w1.fma(v5, a2);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a1 = w4.fma(v6, a1);
+      a2 = w2.fma(v6, a2);
+      a3 = w0.fma(v6, a3);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a2 = w3.fma(v7, a2);
+      a3 = w1.fma(v7, a3);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a2 = w4.fma(v8, a2);
+      a3 = w2.fma(v8, a3);
+      a4 = w0.fma(v8, a4);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a3 = w3.fma(v9, a3);
+      a4 = w1.fma(v9, a4);
+      FloatVector v10 = FloatVector.fromArray(SF, p, xi + 10 * LEN);
+      a3 = w4.fma(v10, a3);
+      a4 = w2.fma(v10, a4);
+      a5 = w0.fma(v10, a5);
+      FloatVector v11 = FloatVector.fromArray(SF, p, xi + 11 * LEN);
+      a4 = w3.fma(v11, a4);
+      a5 = w1.fma(v11, a5);
+      FloatVector v12 = FloatVector.fromArray(SF, p, xi + 12 * LEN);
+      a4 = w4.fma(v12, a4);
+      a5 = w2.fma(v12, a5);
+      a6 = w0.fma(v12, a6);
+      FloatVector v13 = FloatVector.fromArray(SF, p, xi + 13 * LEN);
+      a5 = w3.fma(v13, a5);
+      a6 = w1.fma(v13, a6);
+      FloatVector v14 = FloatVector.fromArray(SF, p, xi + 14 * LEN);
+      a5 = w4.fma(v14, a5);
+      a6 = w2.fma(v14, a6);
+      a7 = w0.fma(v14, a7);
+      FloatVector v15 = FloatVector.fromArray(SF, p, xi + 15 * LEN);
+      a6 = w3.fma(v15, a6);
+      a7 = w1.fma(v15, a7);
+      FloatVector v16 = FloatVector.fromArray(SF, p, xi + 16 * LEN);
+      a6 = w4.fma(v16, a6);
+      a7 = w2.fma(v16, a7);
+      FloatVector v17 = FloatVector.fromArray(SF, p, xi + 17 * LEN);
+      a7 = w3.fma(v17, a7);
+      FloatVector v18 = FloatVector.fromArray(SF, p, xi + 18 * LEN);
+      a7 = w4.fma(v18, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  private static void dwBlocked7s1(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 7, wi += 7 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector w3 = FloatVector.fromArray(SF, w, wi + 3 * LEN);
+      FloatVector w4 = FloatVector.fromArray(SF, w, wi + 4 * LEN);
+      FloatVector w5 = FloatVector.fromArray(SF, w, wi + 5 * LEN);
+      FloatVector w6 = FloatVector.fromArray(SF, w, wi + 6 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      a1 = w0.fma(v1, a1);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w1.fma(v2, a1);
+      a2 = w0.fma(v2, a2);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a0 = w3.fma(v3, a0);
+      a1 = w2.fma(v3, a1);
+      a2 = w1.fma(v3, a2);
+      a3 = w0.fma(v3, a3);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a0 = w4.fma(v4, a0);
+      a1 = w3.fma(v4, a1);
+      a2 = w2.fma(v4, a2);
+      a3 = w1.fma(v4, a3);
+      a4 = w0.fma(v4, a4);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a0 = w5.fma(v5, a0);
+      a1 = w4.fma(v5, a1);
+      a2 = w3.fma(v5, a2);
+      a3 = w2.fma(v5, a3);
+      a4 = w1.fma(v5, a4);
+      a5 = w0.fma(v5, a5);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a0 = w6.fma(v6, a0);
+      a1 = w5.fma(v6, a1);
+      a2 = w4.fma(v6, a2);
+      a3 = w3.fma(v6, a3);
+      a4 = w2.fma(v6, a4);
+      a5 = w1.fma(v6, a5);
+      a6 = w0.fma(v6, a6);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a1 = w6.fma(v7, a1);
+      a2 = w5.fma(v7, a2);
+      a3 = w4.fma(v7, a3);
+      a4 = w3.fma(v7, a4);
+      a5 = w2.fma(v7, a5);
+      a6 = w1.fma(v7, a6);
+      a7 = w0.fma(v7, a7);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a2 = w6.fma(v8, a2);
+      a3 = w5.fma(v8, a3);
+      a4 = w4.fma(v8, a4);
+      a5 = w3.fma(v8, a5);
+      a6 = w2.fma(v8, a6);
+      a7 = w1.fma(v8, a7);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a3 = w6.fma(v9, a3);
+      a4 = w5.fma(v9, a4);
+      a5 = w4.fma(v9, a5);
+      a6 = w3.fma(v9, a6);
+      a7 = w2.fma(v9, a7);
+      FloatVector v10 = FloatVector.fromArray(SF, p, xi + 10 * LEN);
+      a4 = w6.fma(v10, a4);
+      a5 = w5.fma(v10, a5);
+      a6 = w4.fma(v10, a6);
+      a7 = w3.fma(v10, a7);
+      FloatVector v11 = FloatVector.fromArray(SF, p, xi + 11 * LEN);
+      a5 = w6.fma(v11, a5);
+      a6 = w5.fma(v11, a6);
+      a7 = w4.fma(v11, a7);
+      FloatVector v12 = FloatVector.fromArray(SF, p, xi + 12 * LEN);
+      a6 = w6.fma(v12, a6);
+      a7 = w5.fma(v12, a7);
+      FloatVector v13 = FloatVector.fromArray(SF, p, xi + 13 * LEN);
+      a7 = w6.fma(v13, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  private static void dwBlocked7s2(
+      float[] p,
+      int pOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int bOff,
+      float[] o,
+      int oOff) {
+    FloatVector b = bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, bOff);
+    FloatVector a0 = b;
+    FloatVector a1 = b;
+    FloatVector a2 = b;
+    FloatVector a3 = b;
+    FloatVector a4 = b;
+    FloatVector a5 = b;
+    FloatVector a6 = b;
+    FloatVector a7 = b;
+    for (int i = 0, wi = wOff; i < taps.length; i += 7, wi += 7 * LEN) {
+      int xi = pOff + taps[i];
+      FloatVector w0 = FloatVector.fromArray(SF, w, wi + 0 * LEN);
+      FloatVector w1 = FloatVector.fromArray(SF, w, wi + 1 * LEN);
+      FloatVector w2 = FloatVector.fromArray(SF, w, wi + 2 * LEN);
+      FloatVector w3 = FloatVector.fromArray(SF, w, wi + 3 * LEN);
+      FloatVector w4 = FloatVector.fromArray(SF, w, wi + 4 * LEN);
+      FloatVector w5 = FloatVector.fromArray(SF, w, wi + 5 * LEN);
+      FloatVector w6 = FloatVector.fromArray(SF, w, wi + 6 * LEN);
+      FloatVector v0 = FloatVector.fromArray(SF, p, xi + 0 * LEN);
+      a0 = w0.fma(v0, a0);
+      FloatVector v1 = FloatVector.fromArray(SF, p, xi + 1 * LEN);
+      a0 = w1.fma(v1, a0);
+      FloatVector v2 = FloatVector.fromArray(SF, p, xi + 2 * LEN);
+      a0 = w2.fma(v2, a0);
+      a1 = w0.fma(v2, a1);
+      FloatVector v3 = FloatVector.fromArray(SF, p, xi + 3 * LEN);
+      a0 = w3.fma(v3, a0);
+      a1 = w1.fma(v3, a1);
+      FloatVector v4 = FloatVector.fromArray(SF, p, xi + 4 * LEN);
+      a0 = w4.fma(v4, a0);
+      a1 = w2.fma(v4, a1);
+      a2 = w0.fma(v4, a2);
+      FloatVector v5 = FloatVector.fromArray(SF, p, xi + 5 * LEN);
+      a0 = w5.fma(v5, a0);
+      a1 = w3.fma(v5, a1);
+      a2 = w1.fma(v5, a2);
+      FloatVector v6 = FloatVector.fromArray(SF, p, xi + 6 * LEN);
+      a0 = w6.fma(v6, a0);
+      a1 = w4.fma(v6, a1);
+      a2 = w2.fma(v6, a2);
+      a3 = w0.fma(v6, a3);
+      FloatVector v7 = FloatVector.fromArray(SF, p, xi + 7 * LEN);
+      a1 = w5.fma(v7, a1);
+      a2 = w3.fma(v7, a2);
+      a3 = w1.fma(v7, a3);
+      FloatVector v8 = FloatVector.fromArray(SF, p, xi + 8 * LEN);
+      a1 = w6.fma(v8, a1);
+      a2 = w4.fma(v8, a2);
+      a3 = w2.fma(v8, a3);
+      a4 = w0.fma(v8, a4);
+      FloatVector v9 = FloatVector.fromArray(SF, p, xi + 9 * LEN);
+      a2 = w5.fma(v9, a2);
+      a3 = w3.fma(v9, a3);
+      a4 = w1.fma(v9, a4);
+      FloatVector v10 = FloatVector.fromArray(SF, p, xi + 10 * LEN);
+      a2 = w6.fma(v10, a2);
+      a3 = w4.fma(v10, a3);
+      a4 = w2.fma(v10, a4);
+      a5 = w0.fma(v10, a5);
+      FloatVector v11 = FloatVector.fromArray(SF, p, xi + 11 * LEN);
+      a3 = w5.fma(v11, a3);
+      a4 = w3.fma(v11, a4);
+      a5 = w1.fma(v11, a5);
+      FloatVector v12 = FloatVector.fromArray(SF, p, xi + 12 * LEN);
+      a3 = w6.fma(v12, a3);
+      a4 = w4.fma(v12, a4);
+      a5 = w2.fma(v12, a5);
+      a6 = w0.fma(v12, a6);
+      FloatVector v13 = FloatVector.fromArray(SF, p, xi + 13 * LEN);
+      a4 = w5.fma(v13, a4);
+      a5 = w3.fma(v13, a5);
+      a6 = w1.fma(v13, a6);
+      FloatVector v14 = FloatVector.fromArray(SF, p, xi + 14 * LEN);
+      a4 = w6.fma(v14, a4);
+      a5 = w4.fma(v14, a5);
+      a6 = w2.fma(v14, a6);
+      a7 = w0.fma(v14, a7);
+      FloatVector v15 = FloatVector.fromArray(SF, p, xi + 15 * LEN);
+      a5 = w5.fma(v15, a5);
+      a6 = w3.fma(v15, a6);
+      a7 = w1.fma(v15, a7);
+      FloatVector v16 = FloatVector.fromArray(SF, p, xi + 16 * LEN);
+      a5 = w6.fma(v16, a5);
+      a6 = w4.fma(v16, a6);
+      a7 = w2.fma(v16, a7);
+      FloatVector v17 = FloatVector.fromArray(SF, p, xi + 17 * LEN);
+      a6 = w5.fma(v17, a6);
+      a7 = w3.fma(v17, a7);
+      FloatVector v18 = FloatVector.fromArray(SF, p, xi + 18 * LEN);
+      a6 = w6.fma(v18, a6);
+      a7 = w4.fma(v18, a7);
+      FloatVector v19 = FloatVector.fromArray(SF, p, xi + 19 * LEN);
+      a7 = w5.fma(v19, a7);
+      FloatVector v20 = FloatVector.fromArray(SF, p, xi + 20 * LEN);
+      a7 = w6.fma(v20, a7);
+    }
+    a0.intoArray(o, oOff + 0 * LEN);
+    a1.intoArray(o, oOff + 1 * LEN);
+    a2.intoArray(o, oOff + 2 * LEN);
+    a3.intoArray(o, oOff + 3 * LEN);
+    a4.intoArray(o, oOff + 4 * LEN);
+    a5.intoArray(o, oOff + 5 * LEN);
+    a6.intoArray(o, oOff + 6 * LEN);
+    a7.intoArray(o, oOff + 7 * LEN);
+  }
+
+  // TRANSPOSE-END
 
   // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py 8 2
   @Override

@@ -190,6 +190,62 @@ class CpuConvBackendTest {
     c.add(
         new Case(
             conv(4, 4, 3, 3).groups(4).padding(Padding.of(1)).build(), new int[] {1, 4, 7, 7}));
+    // Depthwise 16 channels at a time (channel-blocked): whole and partial channel blocks (16, 24,
+    // 40, 5), 3×3/5×5/7×7 at strides 1 and 2 (the kernels that reuse input loads), stride 3,
+    // dilation 2, rectangular kernels, asymmetric padding, padding past the kernel's reach, output
+    // rows under and over 8 positions, bands of rows (56 wide), maps under 16 positions, bias off.
+    c.add(
+        new Case(
+            conv(16, 16, 3, 3).groups(16).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 16, 14, 14}));
+    c.add(
+        new Case(
+            conv(24, 24, 5, 5).groups(24).stride(Size2.of(2)).padding(Padding.of(2)).build(),
+            new int[] {2, 24, 28, 27}));
+    c.add(
+        new Case(
+            conv(40, 40, 5, 5).groups(40).padding(Padding.of(2)).build(),
+            new int[] {1, 40, 14, 13}));
+    c.add(
+        new Case(
+            conv(24, 24, 7, 7).groups(24).padding(Padding.of(3)).bias(false).build(),
+            new int[] {2, 24, 9, 56}));
+    c.add(
+        new Case(
+            conv(16, 16, 7, 7).groups(16).stride(Size2.of(2)).padding(Padding.of(3)).build(),
+            new int[] {1, 16, 19, 23}));
+    c.add(
+        new Case(
+            conv(16, 16, 3, 3).groups(16).padding(Padding.of(1)).build(), new int[] {3, 16, 7, 7}));
+    c.add(
+        new Case(
+            conv(17, 17, 3, 3).groups(17).stride(Size2.of(3)).padding(Padding.of(0, 1)).build(),
+            new int[] {1, 17, 20, 31}));
+    c.add(
+        new Case(
+            conv(16, 16, 3, 3)
+                .groups(16)
+                .stride(Size2.of(2))
+                .dilation(Size2.of(2))
+                .padding(Padding.of(2))
+                .build(),
+            new int[] {1, 16, 13, 30}));
+    c.add(
+        new Case(
+            conv(32, 32, 1, 5).groups(32).stride(Size2.of(1, 2)).padding(Padding.of(0, 2)).build(),
+            new int[] {1, 32, 6, 40}));
+    c.add(
+        new Case(
+            conv(16, 16, 3, 3).groups(16).padding(Padding.of(4, 3)).build(),
+            new int[] {1, 16, 4, 5}));
+    c.add(
+        new Case(
+            conv(24, 24, 5, 5).groups(24).stride(Size2.of(2)).padding(Padding.of(2)).build(),
+            new int[] {1, 24, 3, 3}));
+    c.add(
+        new Case(
+            conv(16, 16, 3, 3).groups(16).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 16, 112, 9}));
     // Depthwise (direct kernel), with multiplier, strides, dilation, width tails.
     for (int w : new int[] {1, 15, 16, 33, 40}) {
       c.add(
@@ -625,6 +681,75 @@ class CpuConvBackendTest {
       }
     }
     assertEquals("[g16x32, g32x32, g48x32, gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+  }
+
+  /**
+   * The cases above run depthwise layers both channel-blocked (partial blocks, each specialised
+   * kernel width at strides 1 and 2, the generic taps) and planar (wide stride-1 rows, channel
+   * multipliers).
+   */
+  @Test
+  void depthwiseCasesCoverBlockedAndPlanar() {
+    CpuKernels k = CpuKernelsProvider.vectorAvailable() ? CpuKernelsProvider.vector() : null;
+    if (k == null || k.lanes() != CpuKernels.BLOCK_C) {
+      System.out.println(
+          "depthwiseCasesCoverBlockedAndPlanar: skipped, no 16-lane vectors on this machine ("
+              + (k == null ? "no Vector API" : k.description())
+              + ")");
+      return;
+    }
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvLayout lay = ConvLayout.of(c.spec(), 1);
+      if (!DepthwiseConv.applies(lay)) {
+        continue;
+      }
+      ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
+      if (!BlockedDepthwise.applies(lay, k) || !BlockedDepthwise.fits(g)) {
+        seen.add("planar");
+        continue;
+      }
+      seen.add(lay.outC() % CpuKernels.BLOCK_C == 0 ? "whole" : "partial");
+      boolean unit = g.dW() == 1 && g.sW() <= 2 && g.outW() >= 8;
+      seen.add(unit && g.kW() % 2 == 1 && g.kW() >= 3 ? g.kW() + "s" + g.sW() : "taps");
+    }
+    assertEquals("[3s1, 3s2, 5s1, 5s2, 7s1, 7s2, partial, planar, taps, whole]", seen.toString());
+  }
+
+  /**
+   * A blocked depthwise plan zeroes its plane's halo once per geometry: runs of one plan on
+   * shrinking, growing and again shrinking inputs (rows that were input become padding) equal a
+   * fresh plan's runs, planar and blocked.
+   */
+  @Test
+  void depthwisePlanRunsChangingGeometries() {
+    List<ConvBackend> backends = new ArrayList<>();
+    CpuConvBackend.vector().ifPresent(backends::add);
+    backends.add(CpuConvBackend.scalar());
+    Random rnd = new Random(8);
+    for (ConvSpec spec :
+        List.of(
+            conv(20, 20, 3, 3).groups(20).stride(Size2.of(2, 1)).padding(Padding.of(1)).build(),
+            conv(20, 20, 5, 5).groups(20).stride(Size2.of(2)).padding(Padding.of(2)).build())) {
+      Tensor w = fill(DType.FLOAT32, spec.weightShape(), rnd, true);
+      Tensor b = fill(DType.FLOAT32, spec.biasShape(), rnd, true);
+      for (ConvBackend backend : backends) {
+        try (ConvPlan ref = REF.plan(spec, w, b, 1);
+            ConvPlan plan = backend.plan(spec, w, b, 2)) {
+          for (int[] in :
+              new int[][] {
+                {2, 20, 14, 40}, {2, 20, 13, 40}, {1, 20, 14, 41}, {2, 20, 12, 9}, {2, 20, 13, 40}
+              }) {
+            Tensor x = fill(DType.FLOAT32, in, rnd, true);
+            ConvGeometry g = ConvShapes.geometry(spec, in);
+            assertEquals(
+                Arrays.toString(ref.run(x, g).floats()),
+                Arrays.toString(plan.run(x, g).floats()),
+                backend.name() + " " + spec + " " + Arrays.toString(in));
+          }
+        }
+      }
+    }
   }
 
   /**

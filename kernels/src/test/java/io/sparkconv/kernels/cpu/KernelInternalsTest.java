@@ -51,7 +51,18 @@ class KernelInternalsTest {
         float[] y = new float[want.length];
         Arrays.fill(y, Float.NaN);
         float[] bias = b == null ? null : b.floats();
-        if (DepthwiseConv.applies(lay)) {
+        if (BlockedDepthwise.applies(lay, k)) {
+          BlockedDepthwise bd = new BlockedDepthwise(k, lay, w.floats(), bias, threads);
+          bd.run(x.floats(), y, g);
+          // Twice on one plan: the second run reuses the planes with their zeroed halo.
+          float[] y2 = new float[want.length];
+          Arrays.fill(y2, Float.NaN);
+          bd.run(x.floats(), y2, g);
+          assertArrayExact(want, y2, k, spec, g, seed, "blocked depthwise, second run");
+          Arrays.fill(y2, Float.NaN);
+          new DepthwiseConv(k, lay, w.floats(), bias, threads).run(x.floats(), y2, g);
+          assertArrayExact(want, y2, k, spec, g, seed, "planar depthwise");
+        } else if (DepthwiseConv.applies(lay)) {
           new DepthwiseConv(k, lay, w.floats(), bias, threads).run(x.floats(), y, g);
         } else {
           new OffsetGemmConv(k, lay, w.floats(), bias, threads).run(x.floats(), y, g);
@@ -118,6 +129,18 @@ class KernelInternalsTest {
         ConvSpec.conv2d(6, 6, Size2.of(3)).groups(6).padding(Padding.of(1)).build(),
         new int[] {2, 6, 11, 37},
         4);
+    checkAgainstReference(
+        ConvSpec.conv2d(20, 20, Size2.of(5))
+            .groups(20)
+            .stride(Size2.of(2))
+            .padding(Padding.of(2))
+            .build(),
+        new int[] {2, 20, 15, 30},
+        5);
+    checkAgainstReference(
+        ConvSpec.conv2d(16, 16, Size2.of(3)).groups(16).padding(Padding.of(1)).build(),
+        new int[] {1, 16, 3, 4},
+        6);
     checkAgainstReference(
         ConvSpec.convTranspose2d(10, 9, Size2.of(4))
             .stride(Size2.of(2))
@@ -251,6 +274,71 @@ class KernelInternalsTest {
           }
         }
         assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1]));
+      }
+    }
+  }
+
+  @Test
+  void blockPositionsPutsSixteenChannelsWhereTheMapSays() {
+    int c = CpuKernels.BLOCK_C;
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {1, 15, 16, 17, 40, 49}) {
+        for (int last : new int[] {15, 7, 0}) {
+          int stride = 53;
+          float[] x = new float[3 + (last + 1) * stride];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+          }
+          // Positions in reverse order, one slot apart, the even ones to one discarded slot.
+          int[] map = new int[2 + count];
+          int discard = 2 * count * c;
+          for (int j = 0; j < count; j++) {
+            map[2 + j] = j % 2 == 0 ? discard : (count - 1 - j) * 2 * c;
+          }
+          float[] p = new float[discard + c + 1];
+          Arrays.fill(p, Float.NaN);
+          k.blockPositions(x, 3, stride, last, p, 0, map, 2, count);
+          String at = k.description() + " count " + count + " last " + last;
+          for (int j = 0; j < count; j++) {
+            for (int ch = 0; ch < c; ch++) {
+              int slot = (count - 1 - j) * 2 * c + ch;
+              float want = j % 2 == 1 ? 3 + Math.min(ch, last) * stride + j : Float.NaN;
+              assertEquals(want, p[slot], at + " j " + j + " c " + ch);
+              assertTrue(Float.isNaN(p[slot + c]), at + " gap after " + j);
+            }
+          }
+          assertTrue(Float.isNaN(p[p.length - 1]), at + " past the discarded slot");
+        }
+      }
+    }
+  }
+
+  @Test
+  void unblockPositionsWritesItsChannelRowsAndNothingElse() {
+    int c = CpuKernels.BLOCK_C;
+    for (CpuKernels k : kernels()) {
+      for (int count : new int[] {1, 15, 16, 17, 49}) {
+        for (int channels : new int[] {16, 9, 1}) {
+          int ld = 32;
+          float[] t = new float[5 + count * ld];
+          for (int i = 0; i < t.length; i++) {
+            t[i] = i;
+          }
+          int ldy = count + 2;
+          float[] y = new float[1 + c * ldy];
+          Arrays.fill(y, Float.NaN);
+          k.unblockPositions(t, 5, ld, y, 1, ldy, channels, count);
+          for (int ch = 0; ch < c; ch++) {
+            for (int j = 0; j < ldy; j++) {
+              float want = ch < channels && j < count ? 5 + j * ld + ch : Float.NaN;
+              assertEquals(
+                  want,
+                  y[1 + ch * ldy + j],
+                  k.description() + " count " + count + " channels " + channels);
+            }
+          }
+          assertTrue(Float.isNaN(y[0]));
+        }
       }
     }
   }
