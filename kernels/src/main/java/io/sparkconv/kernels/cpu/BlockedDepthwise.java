@@ -116,9 +116,21 @@ final class BlockedDepthwise {
       return new Geometry(g, ph, pw, map, taps);
     }
 
-    /** Floats of the plane with its discarded slot. */
+    /**
+     * Output positions computed per row: rows 4 to 7 wide run as 8 (the 8-position kernels), the
+     * extra positions reading past the row and landing on the next row's, which overwrites them.
+     */
+    int computed() {
+      int ow = g.outW();
+      return ow >= 4 && ow < 8 ? 8 : ow;
+    }
+
+    /**
+     * Floats of the plane with its discarded slot, and past it what the last row's extra outputs
+     * read.
+     */
     int size() {
-      return (ph * pw + 1) * BLOCK_C;
+      return (ph * pw + 1) * BLOCK_C + (computed() - g.outW()) * g.sW() * BLOCK_C;
     }
   }
 
@@ -158,7 +170,8 @@ final class BlockedDepthwise {
     int rowStep = g.sH() * geo.pw() * BLOCK_C;
     int step = g.sW() * BLOCK_C;
     int band = Math.max(1, BAND_FLOATS / (ow * BLOCK_C));
-    float[] o = s.tile(band * ow * BLOCK_C);
+    int computed = geo.computed();
+    float[] o = s.tile((band * ow + computed - ow) * BLOCK_C);
     int copied = 0;
     for (int r0 = 0; r0 < oh; r0 += band) {
       int r1 = Math.min(oh, r0 + band);
@@ -190,7 +203,7 @@ final class BlockedDepthwise {
             cb * BLOCK_C,
             o,
             (r - r0) * ow * BLOCK_C,
-            ow);
+            computed);
       }
       kern.unblockPositions(o, 0, BLOCK_C, y, dst + r0 * ow, ohw, channels, (r1 - r0) * ow);
     }

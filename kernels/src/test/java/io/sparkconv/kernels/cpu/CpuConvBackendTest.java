@@ -193,7 +193,8 @@ class CpuConvBackendTest {
     // Depthwise 16 channels at a time (channel-blocked): whole and partial channel blocks (16, 24,
     // 40, 5), 3×3/5×5/7×7 at strides 1 and 2 (the kernels that reuse input loads), stride 3,
     // dilation 2, rectangular kernels, asymmetric padding, padding past the kernel's reach, output
-    // rows under and over 8 positions, bands of rows (56 wide), maps under 16 positions, bias off.
+    // rows under 4, 4 to 7 (run as 8) and over 8 positions, bands of rows (56 wide), maps under 16
+    // positions, bias off.
     c.add(
         new Case(
             conv(16, 16, 3, 3).groups(16).stride(Size2.of(2)).padding(Padding.of(1)).build(),
@@ -242,6 +243,10 @@ class CpuConvBackendTest {
         new Case(
             conv(24, 24, 5, 5).groups(24).stride(Size2.of(2)).padding(Padding.of(2)).build(),
             new int[] {1, 24, 3, 3}));
+    c.add(
+        new Case(
+            conv(20, 20, 5, 5).groups(20).stride(Size2.of(2)).padding(Padding.of(2)).build(),
+            new int[] {2, 20, 9, 10}));
     c.add(
         new Case(
             conv(16, 16, 3, 3).groups(16).stride(Size2.of(2)).padding(Padding.of(1)).build(),
