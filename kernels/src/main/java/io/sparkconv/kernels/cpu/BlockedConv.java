@@ -242,8 +242,12 @@ final class BlockedConv {
             fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh);
             sc.panelKey = key;
           }
-          // One output row of all tiles, [position][channel], then written out channel by channel.
-          float[] t = sc.tile(sh.chunks * sh.width * oc);
+          // The band's output rows of all tiles, [position][channel], rows outW apart (a last
+          // tile past the row's end lands on the next row's start, which overwrites it), then
+          // written out channel by channel: one output plane's band is one run.
+          int ow = g.outW();
+          int over = (sh.chunks * sh.width - ow) * oc;
+          float[] t = sc.tile((oh1 - oh0) * ow * oc + over);
           for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
             int wOff = ob * icbg * taps * BLOCK_C * oc;
             int xGroup = ob / ocbg * groupStride;
@@ -260,11 +264,11 @@ final class BlockedConv {
                     ob * oc,
                     sh.width,
                     t,
-                    ow0 * oc);
+                    ((oh - oh0) * ow + ow0) * oc);
               }
-              int d = (img * lay.outC() + ob * oc) * ohw + oh * g.outW();
-              kern.unblockRows(t, oc, y, d, ohw, g.outW());
             }
+            int d = (img * lay.outC() + ob * oc) * ohw + oh0 * ow;
+            kern.unblockRows(t, oc, y, d, ohw, (oh1 - oh0) * ow);
           }
         });
   }

@@ -173,6 +173,13 @@ final class VectorKernels implements CpuKernels {
       SCALAR.unblockRows(t, oc, y, d, ldy, count);
       return;
     }
+    if (LEN == BLOCK_C && oc % BLOCK_C == 0) {
+      // 16 channels at a time by in-register transposes (a quarter of the gathers' time).
+      for (int o = 0; o < oc; o += BLOCK_C) {
+        unblockPositions(t, o, oc, y, d + o * ldy, ldy, BLOCK_C, count);
+      }
+      return;
+    }
     // One gather per LEN positions of a channel; the last vector ends at count, overlapping the
     // one before it instead of a masked tail.
     for (int o = 0; o < oc; o++) {
