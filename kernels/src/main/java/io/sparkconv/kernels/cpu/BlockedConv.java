@@ -133,7 +133,9 @@ final class BlockedConv {
       long size,
       int[] planes,
       int[] lo,
-      int[] hi) {}
+      int[] hi,
+      boolean[] allColumns,
+      int padLeft) {}
 
   private Shape shape(ConvGeometry g) {
     int chunks = Ints.ceilDiv(g.outW(), BLOCK_MAX_WIDTH);
@@ -169,7 +171,29 @@ final class BlockedConv {
       lo[b] = Math.min(pw, Math.max(0, Ints.ceilDiv(g.padLeft() - b, sW)));
       hi[b] = Math.max(lo[b], Math.min(pw, Ints.ceilDiv(g.inW() + g.padLeft() - b, sW)));
     }
-    return new Shape(width, chunks, slot, used, ph, pw, band, bandRows, size, planes, lo, hi);
+    // Rows whose every column phase is read are copied in one pass (see wholeRow).
+    boolean[] allColumns = new boolean[sH];
+    for (int a = 0; a < sH; a++) {
+      allColumns[a] = true;
+      for (int b = 0; b < sW; b++) {
+        allColumns[a] &= slot[a * sW + b] >= 0;
+      }
+    }
+    return new Shape(
+        width,
+        chunks,
+        slot,
+        used,
+        ph,
+        pw,
+        band,
+        bandRows,
+        size,
+        planes,
+        lo,
+        hi,
+        allColumns,
+        g.padLeft());
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -233,13 +257,14 @@ final class BlockedConv {
           int img = job / split / bands;
           int oh0 = job / split % bands * band;
           int oh1 = Math.min(g.outH(), oh0 + band);
-          float[] s = sc.panel(local);
+          // A discarded slot past the band's copy (see wholeRow).
+          float[] s = sc.panel(local + BLOCK_C);
           // Jobs are numbered band by band: with the output channels split, a thread usually
           // takes the next share of the band it has just copied, and keeps that copy (one small
           // image, 512 channels at 7×7, 2 threads: 8 copies of the band → 2).
           long key = run | (job / split);
           if (sc.panelKey != key) {
-            fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh);
+            fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh, sc.map(g.inW()));
             sc.panelKey = key;
           }
           // The band's output rows of all tiles, [position][channel], rows outW apart (a last
@@ -279,7 +304,15 @@ final class BlockedConv {
    * padded input row {@code q·sH + a}, column {@code r·sW + b}, zero outside the input.
    */
   private void fill(
-      float[] x, int img, int q0, int rows, int stride, float[] s, ConvGeometry g, Shape sh) {
+      float[] x,
+      int img,
+      int q0,
+      int rows,
+      int stride,
+      float[] s,
+      ConvGeometry g,
+      Shape sh,
+      int[] map) {
     int ih = g.inH();
     int iw = g.inW();
     int sH = lay.sH();
@@ -293,6 +326,19 @@ final class BlockedConv {
       for (int q = 0; q < rows; q++) {
         for (int a = 0; a < sH; a++) {
           int row = (q0 + q) * sH + a - padT;
+          if (row >= 0 && row < ih && sh.allColumns[a]) {
+            wholeRow(
+                x,
+                x0 + row * iw,
+                ih * iw,
+                s,
+                (cb * sh.used * stride + q) * rowLen,
+                a,
+                stride,
+                sh,
+                map);
+            continue;
+          }
           for (int b = 0; b < sW; b++) {
             int p = sh.slot[a * sW + b];
             if (p < 0) {
@@ -313,6 +359,53 @@ final class BlockedConv {
         }
       }
     }
+  }
+
+  /**
+   * One input row whose every column phase is read (stride 1, or a kernel at least sW wide): its
+   * halo columns zeroed, then the row's columns from the first to the last that any phase reads, 16
+   * at a time by in-register transposes, each to its phase's position ({@code map}; columns outside
+   * a phase's range go to the discarded slot past the band).
+   */
+  private void wholeRow(
+      float[] x,
+      int src,
+      int planeStride,
+      float[] s,
+      int base,
+      int a,
+      int stride,
+      Shape sh,
+      int[] map) {
+    int sW = lay.sW();
+    int rowLen = sh.pw * BLOCK_C;
+    int padL = sh.padLeft;
+    int c0 = Integer.MAX_VALUE;
+    int c1 = Integer.MIN_VALUE;
+    for (int b = 0; b < sW; b++) {
+      int d = base + sh.slot[a * sW + b] * stride * rowLen;
+      int lo = sh.lo[b];
+      int hi = sh.hi[b];
+      Arrays.fill(s, d, d + lo * BLOCK_C, 0f);
+      Arrays.fill(s, d + hi * BLOCK_C, d + rowLen, 0f);
+      if (hi > lo) {
+        c0 = Math.min(c0, lo * sW + b - padL);
+        c1 = Math.max(c1, (hi - 1) * sW + b - padL + 1);
+      }
+    }
+    if (c1 <= c0) {
+      return;
+    }
+    int discard = (int) sh.size;
+    for (int col = c0; col < c1; col++) {
+      int b = (col + padL) % sW;
+      int r = (col + padL) / sW;
+      map[col - c0] =
+          r >= sh.lo[b] && r < sh.hi[b]
+              ? base + sh.slot[a * sW + b] * stride * rowLen + r * BLOCK_C
+              : discard;
+    }
+    kern.blockPositions(x, src + c0, planeStride, BLOCK_C - 1, s, 0, map, 0, c1 - c0);
   }
 
   /** Drops the pooled scratch buffers (the plan stays usable; they regrow). */

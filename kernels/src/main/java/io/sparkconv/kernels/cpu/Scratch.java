@@ -8,6 +8,7 @@ package io.sparkconv.kernels.cpu;
 final class Scratch {
   private float[] panel = new float[0];
   private int[] taps = new int[0];
+  private int[] map = new int[0];
   private float[] tile = new float[0];
   private float[] plane = new float[0];
   private double[] panelD = new double[0];
@@ -32,6 +33,14 @@ final class Scratch {
       taps = new int[size];
     }
     return taps;
+  }
+
+  /** At least {@code size} ints (position maps, see BlockedConv). */
+  int[] map(int size) {
+    if (map.length < size) {
+      map = new int[size];
+    }
+    return map;
   }
 
   float[] panel(int size) {
