@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>The planar kernel ({@link DepthwiseConv}) vectorizes along output rows instead: rows narrower
  * than its vectors waste lanes, and stride > 1 costs it a column-phase copy of every plane. Here
- * neither arises: 3×3 stride 2 at 14² (7² outputs), 576 channels, one thread: 2 → see
- * BENCHMARKS.md.
+ * neither arises (one thread, GFLOP/s, planar → here: 3×3 stride 2 at 14², 576 channels, 2.0 → 8.3;
+ * 5×5 stride 2 at 56², 144 channels, 9 → 19; 7×7 at 28² 28 → 55). The two transposes are most of
+ * this path's time, so wide stride-1 rows of 3×3 and smaller stay planar ({@link #fits}).
  *
  * <p>Glossary: PH×PW padded plane (only rows and columns the kernel reaches); cb channel block;
  * band output rows written back together (their blocked outputs stay in L1).

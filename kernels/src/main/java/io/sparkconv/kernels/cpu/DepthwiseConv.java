@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * test from the inner loop); stride > 1 in width stores that copy as column phases (see {@link
  * #stridedPlane}).
  *
+ * <p>On 16-lane vectors, multiplier-1 layers whose rows would be strided, narrow or long-kerneled
+ * run 16 channels at a time instead ({@link BlockedDepthwise}).
+ *
  * <p>Glossary: PH×PW padded plane; oc output channel, its input channel {@code oc / (outC/inC)}.
  */
 final class DepthwiseConv {
