@@ -95,8 +95,8 @@ final class BlockedDepthwise {
    */
   private record Geometry(ConvGeometry g, int ph, int pw, int[] map, int[] taps) {
     static Geometry of(ConvGeometry g) {
-      int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
-      int pw = (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
+      int ph = PhasePlanes.paddedRows(g);
+      int pw = PhasePlanes.paddedCols(g);
       int ih = g.inH();
       int iw = g.inW();
       int[] map = new int[ih * iw];

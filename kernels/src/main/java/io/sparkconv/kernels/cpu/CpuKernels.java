@@ -93,9 +93,13 @@ interface CpuKernels {
 
   /**
    * Writes {@code count} positions of blocked output rows as planar rows: {@code y[d + o·ldy + j] =
-   * t[j·oc + o]} for {@code o < oc, j < count}.
+   * t[j·oc + o]} for {@code o < oc, j < count}, 16 channels at a time ({@link #unblockPositions}).
    */
-  void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count);
+  default void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
+    for (int o = 0; o < oc; o += BLOCK_C) {
+      unblockPositions(t, o, oc, y, d + o * ldy, ldy, Math.min(BLOCK_C, oc - o), count);
+    }
+  }
 
   /**
    * One row of {@link BlockedConv}'s input layout: {@code s[d + r·16 + c] = x[src + planes[c] +

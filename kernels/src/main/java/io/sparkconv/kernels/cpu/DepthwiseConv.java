@@ -85,8 +85,8 @@ final class DepthwiseConv {
     int ih = g.inH();
     int iw = g.inW();
     // Only the rows and columns the kernel can reach are materialised.
-    int ph = (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
-    int pw = (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
+    int ph = PhasePlanes.paddedRows(g);
+    int pw = PhasePlanes.paddedCols(g);
     float[] p = s.plane(ph * pw + FLAT_SLACK);
     int src = (img * lay.inC() + ic) * ih * iw;
     // The halo is zeroed once per scratch and geometry; later planes only copy their interior.

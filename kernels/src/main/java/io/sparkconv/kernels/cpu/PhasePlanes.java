@@ -18,9 +18,14 @@ final class PhasePlanes {
     return (g.outH() - 1) * g.sH() + (g.kH() - 1) * g.dH() + 1;
   }
 
+  /** Columns of a padded input plane that the kernel reaches (from the left halo on). */
+  static int paddedCols(ConvGeometry g) {
+    return (g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1;
+  }
+
   /** Columns per column phase of a padded input plane. */
   static int pitch(ConvGeometry g) {
-    return Ints.ceilDiv((g.outW() - 1) * g.sW() + (g.kW() - 1) * g.dW() + 1, g.sW());
+    return Ints.ceilDiv(paddedCols(g), g.sW());
   }
 
   /**

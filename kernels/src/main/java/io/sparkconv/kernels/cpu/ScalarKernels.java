@@ -93,15 +93,6 @@ final class ScalarKernels implements CpuKernels {
     }
   }
 
-  @Override
-  public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
-    for (int o = 0; o < oc; o++) {
-      for (int j = 0; j < count; j++) {
-        y[d + o * ldy + j] = t[j * oc + o];
-      }
-    }
-  }
-
   /** The scalar kernels keep the implicit GEMM; {@link #blockedTile} is the reference. */
   @Override
   public int blockedOc() {

@@ -156,44 +156,6 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
-  /** Lane j takes position j of a blocked tile row: {@code j·BLOCK_OC}. */
-  private static final int[] BLOCK_POSITIONS = positions();
-
-  private static int[] positions() {
-    int[] p = new int[LEN];
-    for (int j = 0; j < LEN; j++) {
-      p[j] = j * BLOCK_OC;
-    }
-    return p;
-  }
-
-  @Override
-  public void unblockRows(float[] t, int oc, float[] y, int d, int ldy, int count) {
-    if (oc != BLOCK_OC || count < LEN) {
-      SCALAR.unblockRows(t, oc, y, d, ldy, count);
-      return;
-    }
-    if (LEN == BLOCK_C && oc % BLOCK_C == 0) {
-      // 16 channels at a time by in-register transposes (a quarter of the gathers' time).
-      for (int o = 0; o < oc; o += BLOCK_C) {
-        unblockPositions(t, o, oc, y, d + o * ldy, ldy, BLOCK_C, count);
-      }
-      return;
-    }
-    // One gather per LEN positions of a channel; the last vector ends at count, overlapping the
-    // one before it instead of a masked tail.
-    for (int o = 0; o < oc; o++) {
-      int row = d + o * ldy;
-      for (int j = 0; ; j += LEN) {
-        int at = Math.min(j, count - LEN);
-        FloatVector.fromArray(SF, t, at * oc + o, BLOCK_POSITIONS, 0).intoArray(y, row + at);
-        if (at + LEN >= count) {
-          break;
-        }
-      }
-    }
-  }
-
   @Override
   public void blockPositions(
       float[] x,
