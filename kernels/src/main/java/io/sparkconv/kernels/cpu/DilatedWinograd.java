@@ -54,7 +54,12 @@ final class DilatedWinograd {
 
   /**
    * Whether a run decomposes into equal phases and has enough tiles for Winograd: zero padding, the
-   * same multiple of d on every side, input sides multiples of d.
+   * same multiple of d on every side, input sides multiples of d; with under 96 channels (in or
+   * out, per group) only d = 2 with phases at least 16 outputs per side. The split and weave passes
+   * and the small phase images cost more than the direct path saves there: 64 → 64 channels, 2
+   * threads, GFLOP/s Winograd vs direct: d = 4 at 32² 132–154 vs 146–180, at 64² 161–168 vs
+   * 165–186, d = 2 at 16² 146 vs 175–198; but d = 2 at 32² 190 vs 158–178 and from 96 channels
+   * Winograd wins or ties (d = 4, 256 channels at 32²: 296 vs 203).
    */
   boolean fits(ConvGeometry g) {
     int p = g.padTop();
@@ -67,6 +72,8 @@ final class DilatedWinograd {
         && g.inW() % d == 0
         && g.outH() > 0
         && g.outW() > 0
+        && (Math.min(g.inC(), g.outC()) / g.groups() >= 96
+            || (d == 2 && g.outH() / d >= 16 && g.outW() / d >= 16))
         && WinogradConv.pays(phases(g));
   }
 
@@ -110,6 +117,9 @@ final class DilatedWinograd {
     float[] yp = Pools.borrow(buffers, outPlanes * dd * oh * ow);
     try {
       // Phase image (n·d² + a·d + b) holds channel c's rows a, a+d, ... and columns b, b+d, ...
+      // With W a multiple of d, column phase b of the plane read as one flat row is every row's
+      // phase-b columns in row order: one long split per plane (rows of W/d elements split one
+      // by one were 17 % of a 64-channel d = 4 layer), then row runs copied to their phase images.
       Parallel.run(
           threads,
           inPlanes,
@@ -117,27 +127,15 @@ final class DilatedWinograd {
           (pl, sc) -> {
             int n = pl / g.inC();
             int c = pl % g.inC();
-            int src = pl * g.inH() * g.inW();
-            // Each input row split into its d column phases at once (phase images b + 1 and b lie
-            // one channel block of planes apart).
-            float[] buf = sc.panel(d * pw);
+            int q = ph * pw * dd / d;
+            float[] buf = sc.panel(d * q);
+            split(x, pl * g.inH() * g.inW(), buf, q);
             for (int a = 0; a < d; a++) {
-              int dst = (((n * dd + a * d) * g.inC()) + c) * ph * pw;
-              for (int i = 0; i < ph; i++) {
-                OffsetGemmConv.splitRow(
-                    kern,
-                    x,
-                    src + (a + d * i) * g.inW(),
-                    g.inW(),
-                    0,
-                    d,
-                    buf,
-                    xp,
-                    dst + i * pw,
-                    g.inC() * ph * pw,
-                    pw,
-                    null,
-                    0);
+              for (int b = 0; b < d; b++) {
+                int dst = (((n * dd + a * d + b) * g.inC()) + c) * ph * pw;
+                for (int i = 0; i < ph; i++) {
+                  System.arraycopy(buf, b * q + (a + d * i) * pw, xp, dst + i * pw, pw);
+                }
               }
             }
           });
@@ -149,22 +147,49 @@ final class DilatedWinograd {
           (pl, sc) -> {
             int n = pl / g.outC();
             int c = pl % g.outC();
-            int dst = pl * g.outH() * g.outW();
+            int q = oh * ow * dd / d;
+            float[] buf = sc.panel(d * q);
             for (int a = 0; a < d; a++) {
               for (int b = 0; b < d; b++) {
                 int src = (((n * dd + a * d + b) * g.outC()) + c) * oh * ow;
-                for (int q = 0; q < oh; q++) {
-                  int row = dst + (a + d * q) * g.outW() + b;
-                  for (int r = 0; r < ow; r++) {
-                    y[row + d * r] = yp[src + q * ow + r];
-                  }
+                for (int i = 0; i < oh; i++) {
+                  System.arraycopy(yp, src + i * ow, buf, b * q + (a + d * i) * ow, ow);
                 }
               }
             }
+            weave(buf, q, y, pl * g.outH() * g.outW());
           });
     } finally {
       buffers.add(xp);
       buffers.add(yp);
+    }
+  }
+
+  /** {@code buf[b·q + j] = x[src + d·j + b]} for {@code b < d, j < q}: a plane's column phases. */
+  private void split(float[] x, int src, float[] buf, int q) {
+    if (d == 2) {
+      kern.deinterleave2(x, src, buf, 0, q, q);
+    } else if (d == 4) {
+      kern.deinterleave4(x, src, buf, 0, q, q);
+    } else {
+      for (int b = 0; b < d; b++) {
+        kern.stridedCopy(x, src + b, d, buf, b * q, q);
+      }
+    }
+  }
+
+  /** {@code y[dst + d·j + b] = buf[b·q + j]} for {@code b < d, j < q}: the inverse of split. */
+  private void weave(float[] buf, int q, float[] y, int dst) {
+    if (d == 2) {
+      kern.interleave2(buf, 0, q, y, dst, q);
+    } else if (d == 4) {
+      kern.interleave4(buf, 0, q, y, dst, q);
+    } else {
+      for (int b = 0; b < d; b++) {
+        for (int j = 0, o = dst + b; j < q; j++, o += d) {
+          y[o] = buf[b * q + j];
+        }
+      }
     }
   }
 

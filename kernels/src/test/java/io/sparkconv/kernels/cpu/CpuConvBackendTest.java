@@ -96,7 +96,18 @@ class CpuConvBackendTest {
     c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {7, 48, 17, 30}));
     c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {4, 96, 34, 32}));
     // Dilated 3x3 as d^2 undilated Winograd phases (sides multiples of d, padding a multiple of d
-    // on all sides, enough tiles); the same layers otherwise on the implicit GEMM.
+    // on all sides, enough tiles, 96 channels or d = 2 with phases 16 wide): d = 2, 3 (one phase
+    // split at a time) and 4 (split four at once); the same layers otherwise on the general path.
+    ConvSpec dil96 = conv(96, 96, 3, 3).dilation(Size2.of(2)).padding(Padding.of(2)).build();
+    c.add(new Case(dil96, new int[] {4, 96, 14, 12}));
+    c.add(
+        new Case(
+            conv(96, 96, 3, 3).dilation(Size2.of(4)).padding(Padding.of(4)).build(),
+            new int[] {2, 96, 16, 16}));
+    c.add(
+        new Case(
+            conv(192, 192, 3, 3).groups(2).dilation(Size2.of(3)).padding(Padding.of(3)).build(),
+            new int[] {4, 192, 12, 9}));
     ConvSpec dil2 = conv(48, 40, 3, 3).dilation(Size2.of(2)).padding(Padding.of(2)).build();
     c.add(new Case(dil2, new int[] {4, 48, 14, 12}));
     c.add(new Case(dil2, new int[] {2, 48, 13, 12}));
@@ -605,7 +616,9 @@ class CpuConvBackendTest {
         "[conv dense, conv general, transposed dense, transposed general]", seen.toString());
   }
 
-  /** The cases above run dilated layers both as Winograd phases and on the implicit GEMM. */
+  /**
+   * The cases above run dilated layers as Winograd phases (d = 2, 3, 4) and on the general path.
+   */
   @Test
   void dilatedCasesCoverPhasesAndFallback() {
     Set<String> seen = new TreeSet<>();
@@ -615,10 +628,11 @@ class CpuConvBackendTest {
         int w = c.spec().inChannels() * lay.outC() / lay.groups() * 9;
         DilatedWinograd dw =
             new DilatedWinograd(CpuKernelsProvider.scalar(), lay, new float[w], null, 1);
-        seen.add(dw.fits(ConvShapes.geometry(c.spec(), c.input())) ? "phases" : "gemm");
+        seen.add(
+            dw.fits(ConvShapes.geometry(c.spec(), c.input())) ? "phases d" + lay.dH() : "general");
       }
     }
-    assertEquals("[gemm, phases]", seen.toString());
+    assertEquals("[general, phases d2, phases d3, phases d4]", seen.toString());
   }
 
   /**
@@ -658,7 +672,7 @@ class CpuConvBackendTest {
 
   /**
    * The cases above run the blocked convolution at tile widths 7 to 10, 12 and 14 (uneven last
-   * tiles included), with groups of 16, 32 and 48 input channels, and fall back to the implicit
+   * tiles included), with groups of 16, 32, 48 and 96 input channels, and fall back to the implicit
    * GEMM for narrow outputs.
    */
   @Test
@@ -685,7 +699,8 @@ class CpuConvBackendTest {
         seen.add("g" + lay.inCPerGroup() + "x" + lay.outCPerGroup());
       }
     }
-    assertEquals("[g16x32, g32x32, g48x32, gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+    assertEquals(
+        "[g16x32, g32x32, g48x32, g96x96, gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
   }
 
   /**
