@@ -185,7 +185,8 @@ public final class CpuConvBackend implements ConvBackend {
       // across enough panels: those run on the general path.
       float[] w = weight.floats().clone();
       WinogradVariants wc = new WinogradVariants(kernels, lay, w, b, threads);
-      return fastOrGeneral(spec, lay, w, b, threads, WinogradConv::pays, wc::run, wc::release);
+      return fastOrGeneral(
+          spec, lay, w, b, threads, g -> WinogradConv.pays(g, threads), wc::run, wc::release);
     }
     if (BLOCKED && BlockedConv.applies(lay, kernels)) {
       // Blocked where a run fits, else the implicit GEMM.

@@ -74,7 +74,7 @@ final class DilatedWinograd {
         && g.outW() > 0
         && (Math.min(g.inC(), g.outC()) / g.groups() >= 96
             || (d == 2 && g.outH() / d >= 16 && g.outW() / d >= 16))
-        && WinogradConv.pays(phases(g));
+        && WinogradConv.pays(phases(g), threads);
   }
 
   /** The d²·N-image undilated geometry of the phases. */

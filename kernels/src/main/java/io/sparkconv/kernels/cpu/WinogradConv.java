@@ -47,8 +47,8 @@ final class WinogradConv {
   static final double PACK_BELOW =
       Double.parseDouble(System.getProperty("sparkconv.cpu.winogradPackBelow", "0.6"));
 
-  /** Tiles of a run from which Winograd pays (see {@link #pays}). */
-  static final int MIN_TILES = 128;
+  /** Conv2d tiles of a run from which Winograd pays, up to two threads (see {@link #pays}). */
+  static final int MIN_TILES = Integer.getInteger("sparkconv.cpu.winogradMinTiles", 64);
 
   private final CpuKernels kern;
   private final int mr;
@@ -96,15 +96,19 @@ final class WinogradConv {
   }
 
   /**
-   * Whether a run has enough 2×2 tiles for Winograd: from four register-tile panels (128 tiles) of
-   * the batch up it beats the implicit GEMM here, packed across images when they are small (3×3,
-   * 256 channels, 2 threads, GFLOP/s Winograd vs GEMM: 8 images of 7×7 208 vs 177, of 10×10 266 vs
-   * 195, of 12×12 318 vs 242; one 28×28 image 262 vs 172); with fewer tiles it loses (one 12×12
-   * image 116 vs 166, two 7×7 102 vs 129): every panel streams all transformed weights, and a small
-   * batch has too few panels to share them.
+   * Whether a run has enough 2×2 tiles for Winograd: Conv2d at least 64 (two register-tile panels)
+   * and one panel per thread. Jobs are panels, so with fewer tiles a thread idles, and every panel
+   * streams all transformed weights. 3×3, GFLOP/s, Winograd vs the general path, 2 threads: 64
+   * tiles (16 images of 4×4, 512 channels) 223–305 vs 167–178, (4 images of 7×7, 512) 278–283 vs
+   * 199; 72 tiles (2 images of 12×12, 256) 193 vs 200; one thread: 64 tiles 83 → 143 (256
+   * channels), 68 → 110 (128); 32 to 36 tiles lose (2 threads: 2 images of 7×7, 256 channels, 100
+   * vs 193; one 12×12 image 184 vs 196), 16 to 25 lose badly (one 7×7 image, 512 channels, 66 vs
+   * 208). ConvTranspose2d (tiles counted on the whole output, a quarter in each of its four phases)
+   * from 128: one 8×8 input (64 tiles), 256 → 128 channels, ran at 41 vs 139 on 2 threads.
    */
-  static boolean pays(ConvGeometry g) {
-    return (long) g.n() * Ints.ceilDiv(g.outH(), 2) * Ints.ceilDiv(g.outW(), 2) >= MIN_TILES;
+  static boolean pays(ConvGeometry g, int threads) {
+    long tiles = (long) g.n() * Ints.ceilDiv(g.outH(), 2) * Ints.ceilDiv(g.outW(), 2);
+    return g.transposed() ? tiles >= 2L * MIN_TILES : tiles >= Math.max(MIN_TILES, 32L * threads);
   }
 
   /** Which transform: output tile side, patch side. */

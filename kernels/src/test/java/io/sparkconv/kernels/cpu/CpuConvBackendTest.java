@@ -655,7 +655,7 @@ class CpuConvBackendTest {
                   CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, 1);
           seen.add("dilated " + (wc.usesLarge(dw.phases(g)) ? "f43" : "f23"));
         }
-      } else if (WinogradConv.applies(lay) && WinogradConv.pays(g)) {
+      } else if (WinogradConv.applies(lay) && WinogradConv.pays(g, 2)) {
         WinogradVariants wc = new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1);
         String variant =
             lay.transposed()
@@ -852,14 +852,15 @@ class CpuConvBackendTest {
               .usesLarge(dw.phases(g));
     }
     return WinogradConv.applies(lay)
-        && WinogradConv.pays(g)
+        && WinogradConv.pays(g, 2)
         && new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1).usesLarge(g);
   }
 
   @Test
   void oneWinogradPlanRunsSmallAndLargeOutputs() {
-    // Kernel choice per run: 2 or 3 images of 7x9 on the implicit GEMM, 13x12 on Winograd
-    // packed, 8 images of 7x9 on Winograd, same plan.
+    // Kernel choice per run: 2 or 3 images of 7x9 on the general path (40 and 60 2x2 tiles),
+    // 13x12 on Winograd packed, 4 images of 8x8 (64 tiles, the least) and 8 of 7x9 on Winograd,
+    // same plan.
     ConvSpec spec = conv(48, 40, 3, 3).padding(Padding.of(1)).build();
     List<ConvBackend> backends = new ArrayList<>();
     CpuConvBackend.vector().ifPresent(backends::add);
@@ -871,10 +872,12 @@ class CpuConvBackendTest {
       try (ConvPlan ref = REF.plan(spec, w, b, 1);
           ConvPlan plan = backend.plan(spec, w, b, 2)) {
         for (int[] in :
-            new int[][] {{2, 48, 7, 9}, {4, 48, 13, 12}, {3, 48, 7, 9}, {8, 48, 7, 9}}) {
+            new int[][] {
+              {2, 48, 7, 9}, {4, 48, 13, 12}, {3, 48, 7, 9}, {4, 48, 8, 8}, {8, 48, 7, 9}
+            }) {
           Tensor x = fill(DType.FLOAT32, in, rnd, true);
           ConvGeometry g = ConvShapes.geometry(spec, in);
-          assertEquals(in[0] >= 4, WinogradConv.pays(g), Arrays.toString(in));
+          assertEquals(in[0] >= 4, WinogradConv.pays(g, 2), Arrays.toString(in));
           assertEquals(
               Arrays.toString(ref.run(x, g).floats()),
               Arrays.toString(plan.run(x, g).floats()),
@@ -882,6 +885,22 @@ class CpuConvBackendTest {
         }
       }
     }
+  }
+
+  /**
+   * Winograd's tile thresholds: Conv2d from 64 2x2 tiles and one 32-tile panel per thread;
+   * ConvTranspose2d from 128 tiles of its whole output.
+   */
+  @Test
+  void winogradPaysFromEnoughTiles() {
+    ConvSpec fwd = conv(64, 64, 3, 3).padding(Padding.of(1)).build();
+    assertTrue(WinogradConv.pays(ConvShapes.geometry(fwd, new int[] {4, 64, 8, 8}), 2));
+    assertFalse(WinogradConv.pays(ConvShapes.geometry(fwd, new int[] {3, 64, 8, 8}), 2));
+    assertFalse(WinogradConv.pays(ConvShapes.geometry(fwd, new int[] {4, 64, 8, 8}), 4));
+    assertTrue(WinogradConv.pays(ConvShapes.geometry(fwd, new int[] {8, 64, 8, 8}), 4));
+    ConvSpec up = deconv(64, 64, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build();
+    assertFalse(WinogradConv.pays(ConvShapes.geometry(up, new int[] {1, 64, 8, 8}), 2));
+    assertTrue(WinogradConv.pays(ConvShapes.geometry(up, new int[] {2, 64, 8, 8}), 2));
   }
 
   @Test
