@@ -167,6 +167,11 @@ public final class CpuConvBackend implements ConvBackend {
       }
       return new Plan(spec, lay, 1, (x, g, y) -> dw.run(x.floats(), y.floats(), g), dw::release);
     }
+    if (TransposedDepthwise.applies(lay)) {
+      // One input channel per group, transposed: direct phases (the GEMM would have M = 1).
+      TransposedDepthwise td = new TransposedDepthwise(kernels, lay, weight.floats(), b, threads);
+      return new Plan(spec, lay, 1, (x, g, y) -> td.run(x.floats(), y.floats(), g), td::release);
+    }
     if (GROUPED && GroupedConv.applies(lay, kernels)) {
       // Groups of few channels: direct where the run fits, else the implicit GEMM.
       float[] w = weight.floats().clone();

@@ -402,6 +402,49 @@ class CpuConvBackendTest {
         new Case(
             deconv(7, 5, 3, 2).stride(Size2.of(2)).bias(false).build(), new int[] {1, 7, 1, 1}));
     // ConvTranspose2d: phases, stride > kernel, output_padding, groups, dilation.
+    // Depthwise ConvTranspose2d (one input channel per group, direct phases): stride 2 woven with
+    // odd and even widths, a multiplier with output padding, stride 3 with dilation (generic
+    // weave), stride 1, stride past the kernel (phases with no taps: bias only), 9-tap phases
+    // over vector-wide rows, rectangular kernel and stride.
+    c.add(
+        new Case(
+            deconv(16, 16, 4, 4).groups(16).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {2, 16, 9, 10}));
+    c.add(
+        new Case(
+            deconv(8, 16, 3, 3)
+                .groups(8)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(1))
+                .build(),
+            new int[] {2, 8, 7, 5}));
+    c.add(
+        new Case(
+            deconv(6, 6, 3, 3)
+                .groups(6)
+                .stride(Size2.of(3))
+                .dilation(Size2.of(2))
+                .padding(Padding.of(2))
+                .build(),
+            new int[] {1, 6, 5, 6}));
+    c.add(new Case(deconv(5, 5, 2, 2).groups(5).build(), new int[] {1, 5, 6, 7}));
+    c.add(
+        new Case(deconv(4, 4, 1, 1).groups(4).stride(Size2.of(3)).build(), new int[] {1, 4, 3, 4}));
+    c.add(
+        new Case(
+            deconv(32, 32, 5, 5)
+                .groups(32)
+                .stride(Size2.of(2))
+                .padding(Padding.of(2))
+                .outputPadding(Size2.of(1))
+                .bias(false)
+                .build(),
+            new int[] {1, 32, 20, 37}));
+    c.add(
+        new Case(
+            deconv(3, 6, 4, 3).groups(3).stride(Size2.of(2, 1)).padding(Padding.of(1, 0)).build(),
+            new int[] {2, 3, 6, 11}));
     // Stride 2 in width on the grid: column phases 0 and 1 computed in the same jobs and woven
     // into whole output rows (odd output widths: phase 1 one column shorter).
     c.add(
