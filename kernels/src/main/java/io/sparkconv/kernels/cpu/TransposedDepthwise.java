@@ -170,34 +170,20 @@ final class TransposedDepthwise {
         int c0 = (rb + g.padLeft()) / sW;
         int count = Ints.ceilDiv(ow - rb, sW);
         int p = a * sW + b;
-        int xOff = r0 * pitch + c0;
-        if (sW == 1) {
-          rowsOf(
-              xp,
-              xOff,
-              pitch,
-              taps[p],
-              block + phaseStart[p],
-              bv,
-              y,
-              dst + ra * ow,
-              sH * ow,
-              rows,
-              count);
-        } else {
-          rowsOf(
-              xp,
-              xOff,
-              pitch,
-              taps[p],
-              block + phaseStart[p],
-              bv,
-              buf,
-              rb * rows * rowLen,
-              rowLen,
-              rows,
-              count);
-        }
+        // sW = 1: straight into the output rows; else into the phase's rows of buf, woven below.
+        boolean direct = sW == 1;
+        rowsOf(
+            xp,
+            r0 * pitch + c0,
+            pitch,
+            taps[p],
+            block + phaseStart[p],
+            bv,
+            direct ? y : buf,
+            direct ? dst + ra * ow : rb * rows * rowLen,
+            direct ? sH * ow : rowLen,
+            rows,
+            count);
       }
       if (sW > 1) {
         weave(buf, rows, rowLen, y, dst + ra * ow, sH * ow, ow);
