@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * depthwise row kernel ({@link CpuKernels#depthwiseRows}) and, with sW = 2, its two column phases
  * woven into whole output rows.
  *
- * <p>Glossary: a', b' output row/column phase ({@code oh mod sH}); a, b the extended phase of the
- * same outputs ({@code (a' + padTop) mod sH}); PH×PW padded input plane; m output channels per
+ * <p>Glossary: ra, rb output row/column phase ({@code oh mod sH}); a, b the extended phase of the
+ * same outputs ({@code (ra + padTop) mod sH}); ph×pitch padded input plane; m output channels per
  * group.
  */
 final class TransposedDepthwise {
