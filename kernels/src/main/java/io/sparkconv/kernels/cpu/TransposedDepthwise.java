@@ -47,6 +47,9 @@ final class TransposedDepthwise {
 
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
 
+  /** The geometry of the last run: the identity that marks a scratch plane's zero halo. */
+  private volatile ConvGeometry lastGeometry;
+
   static boolean applies(ConvLayout lay) {
     return lay.transposed() && lay.inCPerGroup() == 1;
   }
@@ -118,13 +121,21 @@ final class TransposedDepthwise {
     }
     int rowLen = Ints.ceilDiv(g.outW(), sW);
     int rowsMax = Ints.ceilDiv(g.outH(), sH);
+    // One instance per geometry: a scratch plane's halo, zeroed once, is kept while its layout is
+    // this instance (only the input rows are written on later planes).
+    ConvGeometry layout = lastGeometry;
+    if (layout == null || !layout.equals(g)) {
+      layout = g;
+      lastGeometry = g;
+    }
+    ConvGeometry at = layout;
     Parallel.run(
         threads,
         planes,
         scratch,
         (pl, s) -> {
           float[] xp = s.plane(ph * pitch + SLACK);
-          pad(x, pl * g.inH() * g.inW(), g, xp, pitch, ph);
+          pad(x, pl * g.inH() * g.inW(), at, xp, pitch, ph, s);
           float[] buf = sW == 1 ? null : s.panel(sW * rowsMax * rowLen + SLACK);
           int n = pl / lay.inC();
           int ic = pl % lay.inC();
@@ -136,9 +147,15 @@ final class TransposedDepthwise {
         });
   }
 
-  /** The input plane at rows TH.., columns TW.. of a zeroed PH×pitch plane (cut where it ends). */
-  private void pad(float[] x, int src, ConvGeometry g, float[] xp, int pitch, int ph) {
-    Arrays.fill(xp, 0, ph * pitch + SLACK, 0f);
+  /**
+   * The input plane at rows TH.., columns TW.. of a ph×pitch plane (cut where it ends) whose other
+   * elements are zero: zeroed whole only when the scratch plane last held another layout.
+   */
+  private void pad(float[] x, int src, ConvGeometry g, float[] xp, int pitch, int ph, Scratch s) {
+    if (s.planeLayout != g) {
+      Arrays.fill(xp, 0, ph * pitch + SLACK, 0f);
+      s.planeLayout = g;
+    }
     int rows = Math.min(g.inH(), ph - th);
     int cols = Math.min(g.inW(), pitch - tw);
     for (int i = 0; i < rows; i++) {

@@ -782,7 +782,7 @@ class CpuConvBackendTest {
   /**
    * A blocked depthwise plan zeroes its plane's halo once per geometry: runs of one plan on
    * shrinking, growing and again shrinking inputs (rows that were input become padding) equal a
-   * fresh plan's runs, planar and blocked.
+   * fresh plan's runs, planar, blocked and transposed.
    */
   @Test
   void depthwisePlanRunsChangingGeometries() {
@@ -793,7 +793,8 @@ class CpuConvBackendTest {
     for (ConvSpec spec :
         List.of(
             conv(20, 20, 3, 3).groups(20).stride(Size2.of(2, 1)).padding(Padding.of(1)).build(),
-            conv(20, 20, 5, 5).groups(20).stride(Size2.of(2)).padding(Padding.of(2)).build())) {
+            conv(20, 20, 5, 5).groups(20).stride(Size2.of(2)).padding(Padding.of(2)).build(),
+            deconv(20, 20, 4, 4).groups(20).stride(Size2.of(2)).padding(Padding.of(1)).build())) {
       Tensor w = fill(DType.FLOAT32, spec.weightShape(), rnd, true);
       Tensor b = fill(DType.FLOAT32, spec.biasShape(), rnd, true);
       for (ConvBackend backend : backends) {
