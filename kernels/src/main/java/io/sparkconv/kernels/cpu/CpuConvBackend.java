@@ -3,7 +3,9 @@ package io.sparkconv.kernels.cpu;
 import io.sparkconv.kernels.backend.ConvBackend;
 import io.sparkconv.kernels.backend.ConvPlan;
 import io.sparkconv.kernels.spec.ConvGeometry;
+import io.sparkconv.kernels.spec.ConvKind;
 import io.sparkconv.kernels.spec.ConvSpec;
+import io.sparkconv.kernels.spec.Padding;
 import io.sparkconv.kernels.tensor.DType;
 import io.sparkconv.kernels.tensor.Tensor;
 import java.util.Arrays;
@@ -43,6 +45,13 @@ public final class CpuConvBackend implements ConvBackend {
    */
   static final boolean BLOCKED_DEPTHWISE =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blockedDepthwise", "true"));
+
+  /**
+   * Benchmarking switch: {@code -Dsparkconv.cpu.transposedAsForward=false} runs stride-1
+   * ConvTranspose2d layers on the transposed paths instead of as the equivalent Conv2d.
+   */
+  static final boolean AS_FORWARD =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.transposedAsForward", "true"));
 
   private final CpuKernels kernels;
   private final String name;
@@ -115,6 +124,9 @@ public final class CpuConvBackend implements ConvBackend {
   }
 
   private ConvPlan floatPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
+    if (AS_FORWARD && runsAsForward(spec)) {
+      return forwardPlan(spec, weight, bias, threads);
+    }
     Plan general = generalFloatPlan(spec, weight, bias, threads);
     if (!DenseConv.applies(spec)) {
       return general;
@@ -139,6 +151,91 @@ public final class CpuConvBackend implements ConvBackend {
           general.release.run();
           dense.ifPresent(DenseConv::release);
         });
+  }
+
+  /**
+   * Whether a ConvTranspose2d is a Conv2d in disguise: with stride 1, {@code y = conv2d(x, W')}
+   * where W' is W with its kernel flipped and its channel axes swapped per group, and zero padding
+   * {@code dilation·(k − 1) − padding} before each axis (the output padding after). Run that way it
+   * takes the forward paths (Winograd, the blocked convolution); the phase GEMM treats it as one
+   * phase of a general transposed convolution.
+   */
+  static boolean runsAsForward(ConvSpec spec) {
+    return spec.transposed()
+        && spec.stride().h() == 1
+        && spec.stride().w() == 1
+        && spec.padding().h() <= spec.dilation().h() * (spec.kernelSize().h() - 1)
+        && spec.padding().w() <= spec.dilation().w() * (spec.kernelSize().w() - 1);
+  }
+
+  /** A stride-1 ConvTranspose2d planned as the equivalent Conv2d (see {@link #runsAsForward}). */
+  private ConvPlan forwardPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {
+    int kh = spec.kernelSize().h();
+    int kw = spec.kernelSize().w();
+    int dh = spec.dilation().h();
+    int dw = spec.dilation().w();
+    int padTop = dh * (kh - 1) - spec.padding().h();
+    int padLeft = dw * (kw - 1) - spec.padding().w();
+    ConvSpec fwd =
+        ConvSpec.conv2d(spec.inChannels(), spec.outChannels(), spec.kernelSize())
+            .padding(Padding.of(padTop, padLeft))
+            .dilation(spec.dilation())
+            .groups(spec.groups())
+            .bias(spec.bias())
+            .dtype(spec.dtype())
+            .build();
+    int grp = spec.groups();
+    int icg = spec.inChannels() / grp;
+    int ocg = spec.outChannels() / grp;
+    int taps = kh * kw;
+    float[] w = weight.floats();
+    float[] fw = new float[w.length];
+    // transposed (inC, outC/g, kh, kw) → forward (outC, inC/g, kh, kw), taps reversed.
+    for (int g = 0; g < grp; g++) {
+      for (int ic = 0; ic < icg; ic++) {
+        for (int oc = 0; oc < ocg; oc++) {
+          int src = ((g * icg + ic) * ocg + oc) * taps;
+          int dst = ((g * ocg + oc) * icg + ic) * taps;
+          for (int t = 0; t < taps; t++) {
+            fw[dst + t] = w[src + taps - 1 - t];
+          }
+        }
+      }
+    }
+    ConvPlan inner = floatPlan(fwd, Tensor.ofFloats(fw, fwd.weightShape()), bias, threads);
+    return new Plan(
+        spec,
+        ConvLayout.of(spec, 1),
+        1,
+        (x, g, y) -> inner.runInto(x, forwardGeometry(g), y),
+        inner::close);
+  }
+
+  /** The Conv2d geometry of a stride-1 transposed run: same input and output, padding as above. */
+  static ConvGeometry forwardGeometry(ConvGeometry g) {
+    int padTop = g.dH() * (g.kH() - 1) - g.padTop();
+    int padLeft = g.dW() * (g.kW() - 1) - g.padLeft();
+    return new ConvGeometry(
+        ConvKind.CONV2D,
+        g.n(),
+        g.inC(),
+        g.inH(),
+        g.inW(),
+        g.outC(),
+        g.outH(),
+        g.outW(),
+        g.kH(),
+        g.kW(),
+        1,
+        1,
+        g.dH(),
+        g.dW(),
+        padTop,
+        g.outH() - g.inH() + g.padTop(),
+        padLeft,
+        g.outW() - g.inW() + g.padLeft(),
+        g.groups(),
+        g.paddingMode());
   }
 
   private Plan generalFloatPlan(ConvSpec spec, Tensor weight, Tensor bias, int threads) {

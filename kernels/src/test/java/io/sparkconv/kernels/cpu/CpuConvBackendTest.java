@@ -469,6 +469,27 @@ class CpuConvBackendTest {
             new int[] {2, 9, 6, 7}));
     c.add(new Case(deconv(4, 3, 2, 2).stride(Size2.of(2)).build(), new int[] {1, 4, 5, 33}));
     c.add(new Case(deconv(3, 5, 3, 3).build(), new int[] {1, 3, 4, 6}));
+    // Stride-1 ConvTranspose2d as the equivalent Conv2d (flipped kernel, padding d·(k−1) − p):
+    // Winograd, the blocked path, depthwise, dilation with output padding (allowed below the
+    // dilation), asymmetric padding; padding beyond d·(k−1) stays on the transposed path.
+    c.add(new Case(deconv(64, 48, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 64, 20, 18}));
+    c.add(
+        new Case(
+            deconv(32, 32, 5, 5).padding(Padding.of(2, 1)).bias(false).build(),
+            new int[] {1, 32, 9, 12}));
+    c.add(
+        new Case(
+            deconv(8, 16, 3, 3).groups(8).padding(Padding.of(1)).build(), new int[] {2, 8, 7, 19}));
+    c.add(
+        new Case(
+            deconv(6, 10, 3, 2)
+                .groups(2)
+                .dilation(Size2.of(1, 2))
+                .padding(Padding.of(2, 0))
+                .outputPadding(Size2.of(0, 1))
+                .build(),
+            new int[] {2, 6, 5, 7}));
+    c.add(new Case(deconv(4, 5, 3, 3).padding(Padding.of(3, 2)).build(), new int[] {1, 4, 9, 8}));
     c.add(new Case(deconv(2, 3, 2, 2).stride(Size2.of(3)).build(), new int[] {1, 2, 4, 3}));
     c.add(
         new Case(
@@ -643,6 +664,38 @@ class CpuConvBackendTest {
     }
     assertEquals(
         "[copied grid, copied packed, direct grid, direct packed, patches]", seen.toString());
+  }
+
+  /**
+   * The cases above run stride-1 ConvTranspose2d as Conv2d (with and without padding, output
+   * padding, groups, dilation) and on the transposed path where the padding exceeds d·(k−1).
+   */
+  @Test
+  void strideOneTransposedCasesCoverForwardAndFallback() {
+    Set<String> seen = new TreeSet<>();
+    for (Case c : cases()) {
+      ConvSpec s = c.spec();
+      if (s.transposed() && s.stride().h() == 1 && s.stride().w() == 1) {
+        seen.add(CpuConvBackend.runsAsForward(s) ? "forward" : "transposed");
+        if (CpuConvBackend.runsAsForward(s)) {
+          ConvGeometry g = ConvShapes.geometry(s, c.input());
+          ConvGeometry f = CpuConvBackend.forwardGeometry(g);
+          int[] expect =
+              ConvShapes.geometry(
+                      conv(s.inChannels(), s.outChannels(), s.kernelSize().h(), s.kernelSize().w())
+                          .dilation(s.dilation())
+                          .groups(s.groups())
+                          .padding(Padding.of(f.padTop(), f.padLeft()))
+                          .build(),
+                      c.input())
+                  .outputShape();
+          // The forward geometry's bottom/right padding makes up the output padding.
+          assertEquals(g.outH() - expect[2], f.padBottom() - f.padTop(), "extra rows for " + c);
+          assertEquals(g.outW() - expect[3], f.padRight() - f.padLeft(), "extra columns for " + c);
+        }
+      }
+    }
+    assertEquals("[forward, transposed]", seen.toString());
   }
 
   /** The cases above run both kinds of dense runs, and other runs of the same layers elsewhere. */
