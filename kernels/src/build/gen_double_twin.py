@@ -25,6 +25,7 @@ def twin(s, name):
     s = s.replace("kern.deinterleave2(", "kern.deinterleave2D(")
     s = s.replace("kern.deinterleave4(", "kern.deinterleave4D(")
     s = s.replace("kern.stridedCopy(", "kern.stridedCopyD(")
+    s = s.replace("kern.scatterPanels(", "kern.scatterPanelsD(")
     s = s.replace("Pools.borrow(", "Pools.borrowD(")
     s = s.replace("this.nr = kern.nr();", "this.nr = kern.nrD();")
     s = s.replace("/**\n * ", f"/**\n * GENERATED from {name}.java by kernels/src/build/gen_double_twin.py: the float64\n * twin.\n *\n * <p>", 1)

@@ -394,6 +394,25 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code b[d + i·step + j] = x[src + i·NR + j]} for {@code i < count, j < NR}: a stretch of
+   * {@code count} panels of one row, each to its own packed panel.
+   */
+  default void scatterPanels(float[] x, int src, float[] b, int d, int step, int count) {
+    int nr = nr();
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(x, src + i * nr, b, d + i * step, nr);
+    }
+  }
+
+  /** The float64 twin of {@link #scatterPanels}, NR = {@link #nrD()} (scalar in both sets). */
+  default void scatterPanelsD(double[] x, int src, double[] b, int d, int step, int count) {
+    int nr = nrD();
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(x, src + i * nr, b, d + i * step, nr);
+    }
+  }
+
   /** The float64 twin of {@link #stridedCopy} (scalar in both kernel sets). */
   default void stridedCopyD(double[] r, int src, int u, double[] s, int d, int count) {
     for (int j = 0; j < count; j++) {

@@ -43,6 +43,16 @@ final class OffsetGemmConvD {
   static final boolean PREFETCH =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.prefetch", "true"));
 
+  /**
+   * Whether tiles of a 1×1 layer read in place take their K block from a copy of the run's panels
+   * ({@link #packRun}; {@code -Dsparkconv.cpu.packRuns=false} reads the planes in the tiles).
+   */
+  static final boolean PACK_RUNS =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.packRuns", "true"));
+
+  /** The fewest row blocks of a job for which {@link #PACK_RUNS} packs. */
+  static final int PACK_MIN_BLOCKS = Integer.getInteger("sparkconv.cpu.packRunsMinBlocks", 4);
+
   /** Weight block size (bytes) above which a job loops over row blocks outside its panels. */
   static final int ROWS_OUTER_BYTES =
       Integer.getInteger("sparkconv.cpu.rowsOuterBytes", 256 * 1024);
@@ -810,7 +820,8 @@ final class OffsetGemmConvD {
           ldo,
           side * cB,
           toY,
-          partialLast);
+          partialLast,
+          sc);
     }
     for (int u = u0; u < u1; u++) {
       int p = u % panels;
@@ -923,7 +934,8 @@ final class OffsetGemmConvD {
       int ldo,
       int outBase,
       boolean toY,
-      boolean partialLast) {
+      boolean partialLast,
+      Scratch sc) {
     int ocg = lay.outCPerGroup();
     int grid = gridRows(ph, g) * src.pw;
     int panels = Ints.ceilDiv(grid, nr);
@@ -935,8 +947,14 @@ final class OffsetGemmConvD {
     int ldc = (u1 - u0) * nr;
     int ohw = g.outH() * g.outW();
     boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES || (toY && ocg > kLen);
+    // With few row blocks the copy costs more than the tiles save (64→10 at 56²: 85 → 69).
+    boolean pack = src.direct && PACK_RUNS && mb1 - mb0 >= PACK_MIN_BLOCKS;
+    double[] b = pack ? sc.panelD((u1 - u0) * kc * nr) : null;
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
+      if (pack) {
+        packRun(s, offs, k0, kcl, u0, u1, panels, imgStride, sGroup, partialLast, b);
+      }
       int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
       int nInner = rowsOuter ? u1 - u0 : mb1 - mb0;
       for (int o = 0; o < nOuter; o++) {
@@ -945,6 +963,28 @@ final class OffsetGemmConvD {
           int u = u0 + (rowsOuter ? i : o);
           int p = u % panels;
           if (partialLast && p == panels - 1) {
+            continue;
+          }
+          int cOff =
+              toY
+                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
+                  : outBase + mb * mr * ldc + (u - u0) * nr;
+          if (pack) {
+            kern.gemmTileD(
+                ph.packed,
+                (grp * mPad + mb * mr) * kLen + k0 * mr,
+                b,
+                (u - u0) * kcl * nr,
+                kcl,
+                rowBias,
+                grp * mRows + mb * mr,
+                k0 > 0,
+                out,
+                cOff,
+                ldo,
+                Math.min(mr, mRows - mb * mr),
+                nr,
+                sc.edgeD);
             continue;
           }
           boolean first = rowsOuter ? o == 0 : i == 0;
@@ -962,12 +1002,46 @@ final class OffsetGemmConvD {
               Math.min(mr, mRows - mb * mr),
               k0 > 0,
               out,
-              toY
-                  ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
-                  : outBase + mb * mr * ldc + (u - u0) * nr,
+              cOff,
               ldo,
               prefetchOk ? nr : 0);
         }
+      }
+    }
+  }
+
+  /**
+   * Copies K rows {@code [k0, k0 + kcl)} of the run's panels, read in place, into {@code b[(u −
+   * u0)·kcl·NR + k·NR + j]}, row by row: each channel plane's stretch of the run is read end to end
+   * (up to 8 panels, 1 KB), so the hardware prefetchers follow it, where the tiles would take 128
+   * bytes from each of KC planes per panel. Skips an image's last partial panel (see {@link #job}).
+   */
+  private void packRun(
+      double[] s,
+      int[] offs,
+      int k0,
+      int kcl,
+      int u0,
+      int u1,
+      int panels,
+      int imgStride,
+      int sGroup,
+      boolean partialLast,
+      double[] b) {
+    int step = kcl * nr;
+    for (int k = 0; k < kcl; k++) {
+      int off = offs[k0 + k];
+      for (int u = u0; u < u1; ) {
+        // The run's panels of one image, short of its last panel if partial.
+        int img = u / panels;
+        int p = u - img * panels;
+        int end = Math.min(u1, (img + 1) * panels);
+        int count = end - u - (partialLast && end == (img + 1) * panels ? 1 : 0);
+        if (count > 0) {
+          kern.scatterPanelsD(
+              s, img * imgStride + sGroup + p * nr + off, b, (u - u0) * step + k * nr, step, count);
+        }
+        u = end;
       }
     }
   }

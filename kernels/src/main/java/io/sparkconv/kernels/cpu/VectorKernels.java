@@ -3348,6 +3348,15 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  @Override
+  public void scatterPanels(float[] x, int src, float[] b, int d, int step, int count) {
+    for (int i = 0; i < count; i++) {
+      for (int v = 0; v < NR / LEN; v++) {
+        FloatVector.fromArray(SF, x, src + i * NR + v * LEN).intoArray(b, d + i * step + v * LEN);
+      }
+    }
+  }
+
   /**
    * Lane j of a gather with stride u: {@code j·u}, for strides up to {@link #MAX_GATHER_STRIDE}.
    */

@@ -72,6 +72,10 @@ class CpuConvBackendTest {
     // lanes per image), with groups.
     c.add(new Case(conv(40, 36, 1, 1).build(), new int[] {3, 40, 7, 7}));
     c.add(new Case(conv(64, 64, 1, 1).groups(2).bias(false).build(), new int[] {2, 64, 5, 5}));
+    // 1×1 read in place with ≥ 4 row blocks: each K block of a run copied panel by panel
+    // (OffsetGemmConv.packRun), runs spanning images, partial last panels skipped, groups.
+    c.add(new Case(conv(48, 40, 1, 1).build(), new int[] {3, 48, 9, 23}));
+    c.add(new Case(conv(64, 64, 1, 1).groups(2).build(), new int[] {2, 64, 8, 20}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
     // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, >= 128 2x2 output
