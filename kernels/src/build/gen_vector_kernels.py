@@ -25,14 +25,15 @@ INIT_COMMENT = """\
 """
 
 
-def stores(T, sp, lenname, arr, off, ld):
+def stores(T, sp, lenname, arr, off, ld, R=None):
+    R = MR if R is None else R
     L = ['    if (accumulate) {\n']
-    for r in range(MR):
+    for r in range(R):
         for v in range(NV):
             at = f'{off} + {r} * {ld} + {v} * {lenname}'
             L.append(f'      c{r}_{v}.add({T}.fromArray({sp}, {arr}, {at})).intoArray({arr}, {at});\n')
     L.append('    } else {\n')
-    for r in range(MR):
+    for r in range(R):
         for v in range(NV):
             L.append(f'      c{r}_{v}.intoArray({arr}, {off} + {r} * {ld} + {v} * {lenname});\n')
     L.append('    }\n')
@@ -57,6 +58,16 @@ def gen(T, t, sp, suffix, nrname, lenname):
       int rows,
       int cols,
       {t}[] edge) {{
+    if (rows <= 2 && cols == {nrname}) {{
+      // One or two output channels (heads): two rows, two K chains.
+      gemmTileTwo{suffix}(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }}
+    if (rows <= MR / 2 && cols == {nrname}) {{
+      // Few output channels (heads): half the rows, twice the useful FMAs per cycle.
+      gemmTileHalf{suffix}(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }}
     {t}[] out = c;
     int o = cOff;
     int ld = ldc;
@@ -125,6 +136,16 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
       int cOff,
       int ldc,
       int prefetch) {{
+    if (rows <= 2) {{
+      gemmTileShiftTwo{suffix}(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }}
+    if (rows <= MR / 2) {{
+      gemmTileShiftHalf{suffix}(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }}
 ''')
     for r in range(MR):
         for v in range(NV):
@@ -155,6 +176,189 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
 ''')
     L += stores(T, sp, lenname, 'c', 'cOff', 'ldc')
     L.append(f'    sink{suffix} = touched;\n')
+    L.append('  }\n')
+    return ''.join(L)
+
+
+def half_stores(T, sp, lenname, R):
+    """Stores rows r < rows only (row 0 always valid)."""
+    L = []
+    for r in range(R):
+        ind = '    ' if r == 0 else '      '
+        if r > 0:
+            L.append(f'    if (rows > {r}) {{\n')
+        for v in range(NV):
+            at = f'cOff + {r} * ldc + {v} * {lenname}'
+            L.append(f'{ind}(accumulate ? c{r}_{v}.add({T}.fromArray({sp}, c, {at})) : c{r}_{v}).intoArray(c, {at});\n')
+        if r > 0:
+            L.append('    }\n')
+    return L
+
+
+def gen_half(T, t, sp, suffix, nrname, lenname):
+    """MR/2 rows x NV vectors: the tile for at most MR/2 valid rows (full columns), in the same
+    packed weight layout (MR weights per K step, the first MR/2 read)."""
+    R = MR // 2
+    L = [f'''  /** {{@link #gemmTile{suffix}}} for at most MR / 2 rows and all columns: rows from {{@code rows}} on untouched. */
+  private void gemmTileHalf{suffix}(
+      {t}[] a,
+      int aOff,
+      {t}[] b,
+      int bOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      boolean accumulate,
+      {t}[] c,
+      int cOff,
+      int ldc,
+      int rows) {{
+''']
+    for r in range(R):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append('    boolean start = bias != null && !accumulate;\n')
+    for r in range(R):
+        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L.append(f'''    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {{
+''')
+    for v in range(NV):
+        L.append(f'      {T} b{v} = {T}.fromArray({sp}, b, bi + {v} * {lenname});\n')
+    for r in range(R):
+        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L.append(f'''      ai += MR;
+      bi += {nrname};
+    }}
+''')
+    L += half_stores(T, sp, lenname, R)
+    L.append('  }\n')
+    return ''.join(L)
+
+
+def gen_shift_half(T, t, sp, suffix, nrname, lenname):
+    """gemmTileShift for at most MR/2 valid rows (no prefetch touches)."""
+    R = MR // 2
+    L = [f'''  /** {{@link #gemmTileShift{suffix}}} for at most MR / 2 rows: rows from {{@code rows}} on untouched. */
+  private void gemmTileShiftHalf{suffix}(
+      {t}[] a,
+      int aOff,
+      {t}[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      {t}[] c,
+      int cOff,
+      int ldc) {{
+''']
+    for r in range(R):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append('    boolean start = bias != null && !accumulate;\n')
+    for r in range(R):
+        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L.append('''    int ai = aOff;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+''')
+    for v in range(NV):
+        L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')
+    for r in range(R):
+        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L.append('''      ai += MR;
+    }
+''')
+    L += half_stores(T, sp, lenname, R)
+    L.append('  }\n')
+    return ''.join(L)
+
+
+def gen_two(T, t, sp, suffix, nrname, lenname, shift):
+    """2 rows x NV vectors with even and odd K steps in separate accumulators (8 independent FMA
+    chains, where 2 x NV would wait on the FMA latency), summed at the end."""
+    R = 2
+    name = f'gemmTileShiftTwo{suffix}' if shift else f'gemmTileTwo{suffix}'
+    of = f'gemmTileShift{suffix}' if shift else f'gemmTile{suffix}'
+    src = f"""      {t}[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,""" if shift else f"""      {t}[] b,
+      int bOff,
+      int kc,
+      {t}[] bias,
+      int biasOff,
+      boolean accumulate,"""
+    L = [f'''  /** {{@link #{of}}} for at most 2 rows{"" if shift else " and all columns"}: rows from {{@code rows}} on untouched. */
+  private void {name}(
+      {t}[] a,
+      int aOff,
+{src}
+      {t}[] c,
+      int cOff,
+      int ldc{"" if shift else ","}
+{"" if shift else "      int rows"}) {{
+''']
+    for p in range(2):
+        for r in range(R):
+            for v in range(NV):
+                L.append(f'    {T} c{r}_{v}_{p};\n')
+    L.append('    boolean start = bias != null && !accumulate;\n')
+    for r in range(R):
+        L.append(f'    c{r}_0_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'    c{r}_{v}_0 = c{r}_0_0;\n')
+        for v in range(NV):
+            L.append(f'    c{r}_{v}_1 = {T}.zero({sp});\n')
+    L.append('    int ai = aOff;\n')
+    if not shift:
+        L.append('    int bi = bOff;\n')
+    L.append('    int k = 0;\n')
+    def step(p, ind):
+        out = []
+        if shift:
+            out.append(f'{ind}int bi{p} = xBase + offs[offOff + k + {p}];\n')
+            base = f'bi{p}'
+        else:
+            base = f'bi + {p} * {nrname}'
+        for v in range(NV):
+            out.append(f'{ind}{T} b{v}_{p} = {T}.fromArray({sp}, {"x" if shift else "b"}, {base} + {v} * {lenname});\n')
+        for r in range(R):
+            out.append(f'{ind}{T} a{r}_{p} = {T}.broadcast({sp}, a[ai + {p} * MR + {r}]);\n')
+            for v in range(NV):
+                out.append(f'{ind}c{r}_{v}_{p} = a{r}_{p}.fma(b{v}_{p}, c{r}_{v}_{p});\n')
+        return out
+    L.append('    for (; k + 1 < kc; k += 2) {\n')
+    L += step(0, '      ') + step(1, '      ')
+    L.append('      ai += 2 * MR;\n')
+    if not shift:
+        L.append(f'      bi += 2 * {nrname};\n')
+    L.append('    }\n')
+    L.append('    if (k < kc) {\n')
+    L += step(0, '      ')
+    L.append('    }\n')
+    for r in range(R):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v} = c{r}_{v}_0.add(c{r}_{v}_1);\n')
+    L += half_stores(T, sp, lenname, R)
     L.append('  }\n')
     return ''.join(L)
 
@@ -351,7 +555,15 @@ body = ("  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py %d %d\n
         + gen('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
         + gen('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
         + gen_shift('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
-        + gen_shift('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND')
+        + gen_shift('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
+        + gen_half('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
+        + gen_half('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
+        + gen_shift_half('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
+        + gen_shift_half('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
+        + gen_two('FloatVector', 'float', 'SF', '', 'NR', 'LEN', False) + "\n"
+        + gen_two('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND', False) + "\n"
+        + gen_two('FloatVector', 'float', 'SF', '', 'NR', 'LEN', True) + "\n"
+        + gen_two('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND', True)
         + "  // GENERATED-END\n")
 s = re.sub(r"  // GENERATED-BEGIN.*?  // GENERATED-END\n", lambda m: body, s, flags=re.S)
 s = re.sub(r"static final int MR = \d+;", f"static final int MR = {MR};", s)

@@ -1966,6 +1966,16 @@ final class VectorKernels implements CpuKernels {
       int rows,
       int cols,
       float[] edge) {
+    if (rows <= 2 && cols == NR) {
+      // One or two output channels (heads): two rows, two K chains.
+      gemmTileTwo(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }
+    if (rows <= MR / 2 && cols == NR) {
+      // Few output channels (heads): half the rows, twice the useful FMAs per cycle.
+      gemmTileHalf(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }
     float[] out = c;
     int o = cOff;
     int ld = ldc;
@@ -2123,6 +2133,16 @@ final class VectorKernels implements CpuKernels {
       int rows,
       int cols,
       double[] edge) {
+    if (rows <= 2 && cols == NR_D) {
+      // One or two output channels (heads): two rows, two K chains.
+      gemmTileTwoD(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }
+    if (rows <= MR / 2 && cols == NR_D) {
+      // Few output channels (heads): half the rows, twice the useful FMAs per cycle.
+      gemmTileHalfD(a, aOff, b, bOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows);
+      return;
+    }
     double[] out = c;
     int o = cOff;
     int ld = ldc;
@@ -2281,6 +2301,16 @@ final class VectorKernels implements CpuKernels {
       int cOff,
       int ldc,
       int prefetch) {
+    if (rows <= 2) {
+      gemmTileShiftTwo(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }
+    if (rows <= MR / 2) {
+      gemmTileShiftHalf(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }
     FloatVector c0_0;
     FloatVector c0_1;
     FloatVector c1_0;
@@ -2425,6 +2455,16 @@ final class VectorKernels implements CpuKernels {
       int cOff,
       int ldc,
       int prefetch) {
+    if (rows <= 2) {
+      gemmTileShiftTwoD(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }
+    if (rows <= MR / 2) {
+      gemmTileShiftHalfD(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
+      return;
+    }
     DoubleVector c0_0;
     DoubleVector c0_1;
     DoubleVector c1_0;
@@ -2550,6 +2590,639 @@ final class VectorKernels implements CpuKernels {
       c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
     }
     sinkD = touched;
+  }
+
+  /**
+   * {@link #gemmTile} for at most MR / 2 rows and all columns: rows from {@code rows} on untouched.
+   */
+  private void gemmTileHalf(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows) {
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    boolean start = bias != null && !accumulate;
+    c0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = FloatVector.broadcast(SF, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = FloatVector.broadcast(SF, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {
+      FloatVector b0 = FloatVector.fromArray(SF, b, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, b, bi + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      ai += MR;
+      bi += NR;
+    }
+    (accumulate ? c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    (accumulate ? c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      (accumulate ? c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    }
+    if (rows > 2) {
+      (accumulate ? c2_0.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN)) : c2_0)
+          .intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      (accumulate ? c2_1.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN)) : c2_1)
+          .intoArray(c, cOff + 2 * ldc + 1 * LEN);
+    }
+    if (rows > 3) {
+      (accumulate ? c3_0.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN)) : c3_0)
+          .intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      (accumulate ? c3_1.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN)) : c3_1)
+          .intoArray(c, cOff + 3 * ldc + 1 * LEN);
+    }
+  }
+
+  /**
+   * {@link #gemmTileD} for at most MR / 2 rows and all columns: rows from {@code rows} on
+   * untouched.
+   */
+  private void gemmTileHalfD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows) {
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    boolean start = bias != null && !accumulate;
+    c0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = DoubleVector.broadcast(SD, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = DoubleVector.broadcast(SD, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    int ai = aOff;
+    int bi = bOff;
+    for (int k = 0; k < kc; k++) {
+      DoubleVector b0 = DoubleVector.fromArray(SD, b, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, b, bi + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      ai += MR;
+      bi += NR_D;
+    }
+    (accumulate ? c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    (accumulate ? c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      (accumulate ? c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    }
+    if (rows > 2) {
+      (accumulate ? c2_0.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND)) : c2_0)
+          .intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      (accumulate ? c2_1.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND)) : c2_1)
+          .intoArray(c, cOff + 2 * ldc + 1 * LEND);
+    }
+    if (rows > 3) {
+      (accumulate ? c3_0.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND)) : c3_0)
+          .intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      (accumulate ? c3_1.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND)) : c3_1)
+          .intoArray(c, cOff + 3 * ldc + 1 * LEND);
+    }
+  }
+
+  /** {@link #gemmTileShift} for at most MR / 2 rows: rows from {@code rows} on untouched. */
+  private void gemmTileShiftHalf(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc) {
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    boolean start = bias != null && !accumulate;
+    c0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = FloatVector.broadcast(SF, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = FloatVector.broadcast(SF, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    int ai = aOff;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      FloatVector b0 = FloatVector.fromArray(SF, x, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, x, bi + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      ai += MR;
+    }
+    (accumulate ? c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    (accumulate ? c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      (accumulate ? c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    }
+    if (rows > 2) {
+      (accumulate ? c2_0.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN)) : c2_0)
+          .intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      (accumulate ? c2_1.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN)) : c2_1)
+          .intoArray(c, cOff + 2 * ldc + 1 * LEN);
+    }
+    if (rows > 3) {
+      (accumulate ? c3_0.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN)) : c3_0)
+          .intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      (accumulate ? c3_1.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN)) : c3_1)
+          .intoArray(c, cOff + 3 * ldc + 1 * LEN);
+    }
+  }
+
+  /** {@link #gemmTileShiftD} for at most MR / 2 rows: rows from {@code rows} on untouched. */
+  private void gemmTileShiftHalfD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc) {
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    boolean start = bias != null && !accumulate;
+    c0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = DoubleVector.broadcast(SD, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = DoubleVector.broadcast(SD, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    int ai = aOff;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      DoubleVector b0 = DoubleVector.fromArray(SD, x, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, x, bi + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      ai += MR;
+    }
+    (accumulate ? c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    (accumulate ? c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      (accumulate ? c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    }
+    if (rows > 2) {
+      (accumulate ? c2_0.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND)) : c2_0)
+          .intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      (accumulate ? c2_1.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND)) : c2_1)
+          .intoArray(c, cOff + 2 * ldc + 1 * LEND);
+    }
+    if (rows > 3) {
+      (accumulate ? c3_0.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND)) : c3_0)
+          .intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      (accumulate ? c3_1.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND)) : c3_1)
+          .intoArray(c, cOff + 3 * ldc + 1 * LEND);
+    }
+  }
+
+  /** {@link #gemmTile} for at most 2 rows and all columns: rows from {@code rows} on untouched. */
+  private void gemmTileTwo(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int rows) {
+    FloatVector c0_0_0;
+    FloatVector c0_1_0;
+    FloatVector c1_0_0;
+    FloatVector c1_1_0;
+    FloatVector c0_0_1;
+    FloatVector c0_1_1;
+    FloatVector c1_0_1;
+    FloatVector c1_1_1;
+    boolean start = bias != null && !accumulate;
+    c0_0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1_0 = c0_0_0;
+    c0_0_1 = FloatVector.zero(SF);
+    c0_1_1 = FloatVector.zero(SF);
+    c1_0_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1_0 = c1_0_0;
+    c1_0_1 = FloatVector.zero(SF);
+    c1_1_1 = FloatVector.zero(SF);
+    int ai = aOff;
+    int bi = bOff;
+    int k = 0;
+    for (; k + 1 < kc; k += 2) {
+      FloatVector b0_0 = FloatVector.fromArray(SF, b, bi + 0 * NR + 0 * LEN);
+      FloatVector b1_0 = FloatVector.fromArray(SF, b, bi + 0 * NR + 1 * LEN);
+      FloatVector a0_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      FloatVector a1_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+      FloatVector b0_1 = FloatVector.fromArray(SF, b, bi + 1 * NR + 0 * LEN);
+      FloatVector b1_1 = FloatVector.fromArray(SF, b, bi + 1 * NR + 1 * LEN);
+      FloatVector a0_1 = FloatVector.broadcast(SF, a[ai + 1 * MR + 0]);
+      c0_0_1 = a0_1.fma(b0_1, c0_0_1);
+      c0_1_1 = a0_1.fma(b1_1, c0_1_1);
+      FloatVector a1_1 = FloatVector.broadcast(SF, a[ai + 1 * MR + 1]);
+      c1_0_1 = a1_1.fma(b0_1, c1_0_1);
+      c1_1_1 = a1_1.fma(b1_1, c1_1_1);
+      ai += 2 * MR;
+      bi += 2 * NR;
+    }
+    if (k < kc) {
+      FloatVector b0_0 = FloatVector.fromArray(SF, b, bi + 0 * NR + 0 * LEN);
+      FloatVector b1_0 = FloatVector.fromArray(SF, b, bi + 0 * NR + 1 * LEN);
+      FloatVector a0_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      FloatVector a1_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+    }
+    FloatVector c0_0 = c0_0_0.add(c0_0_1);
+    FloatVector c0_1 = c0_1_0.add(c0_1_1);
+    FloatVector c1_0 = c1_0_0.add(c1_0_1);
+    FloatVector c1_1 = c1_1_0.add(c1_1_1);
+    (accumulate ? c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    (accumulate ? c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      (accumulate ? c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    }
+  }
+
+  /** {@link #gemmTileD} for at most 2 rows and all columns: rows from {@code rows} on untouched. */
+  private void gemmTileTwoD(
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int rows) {
+    DoubleVector c0_0_0;
+    DoubleVector c0_1_0;
+    DoubleVector c1_0_0;
+    DoubleVector c1_1_0;
+    DoubleVector c0_0_1;
+    DoubleVector c0_1_1;
+    DoubleVector c1_0_1;
+    DoubleVector c1_1_1;
+    boolean start = bias != null && !accumulate;
+    c0_0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1_0 = c0_0_0;
+    c0_0_1 = DoubleVector.zero(SD);
+    c0_1_1 = DoubleVector.zero(SD);
+    c1_0_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1_0 = c1_0_0;
+    c1_0_1 = DoubleVector.zero(SD);
+    c1_1_1 = DoubleVector.zero(SD);
+    int ai = aOff;
+    int bi = bOff;
+    int k = 0;
+    for (; k + 1 < kc; k += 2) {
+      DoubleVector b0_0 = DoubleVector.fromArray(SD, b, bi + 0 * NR_D + 0 * LEND);
+      DoubleVector b1_0 = DoubleVector.fromArray(SD, b, bi + 0 * NR_D + 1 * LEND);
+      DoubleVector a0_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      DoubleVector a1_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+      DoubleVector b0_1 = DoubleVector.fromArray(SD, b, bi + 1 * NR_D + 0 * LEND);
+      DoubleVector b1_1 = DoubleVector.fromArray(SD, b, bi + 1 * NR_D + 1 * LEND);
+      DoubleVector a0_1 = DoubleVector.broadcast(SD, a[ai + 1 * MR + 0]);
+      c0_0_1 = a0_1.fma(b0_1, c0_0_1);
+      c0_1_1 = a0_1.fma(b1_1, c0_1_1);
+      DoubleVector a1_1 = DoubleVector.broadcast(SD, a[ai + 1 * MR + 1]);
+      c1_0_1 = a1_1.fma(b0_1, c1_0_1);
+      c1_1_1 = a1_1.fma(b1_1, c1_1_1);
+      ai += 2 * MR;
+      bi += 2 * NR_D;
+    }
+    if (k < kc) {
+      DoubleVector b0_0 = DoubleVector.fromArray(SD, b, bi + 0 * NR_D + 0 * LEND);
+      DoubleVector b1_0 = DoubleVector.fromArray(SD, b, bi + 0 * NR_D + 1 * LEND);
+      DoubleVector a0_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      DoubleVector a1_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+    }
+    DoubleVector c0_0 = c0_0_0.add(c0_0_1);
+    DoubleVector c0_1 = c0_1_0.add(c0_1_1);
+    DoubleVector c1_0 = c1_0_0.add(c1_0_1);
+    DoubleVector c1_1 = c1_1_0.add(c1_1_1);
+    (accumulate ? c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    (accumulate ? c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      (accumulate ? c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    }
+  }
+
+  /** {@link #gemmTileShift} for at most 2 rows: rows from {@code rows} on untouched. */
+  private void gemmTileShiftTwo(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc) {
+    FloatVector c0_0_0;
+    FloatVector c0_1_0;
+    FloatVector c1_0_0;
+    FloatVector c1_1_0;
+    FloatVector c0_0_1;
+    FloatVector c0_1_1;
+    FloatVector c1_0_1;
+    FloatVector c1_1_1;
+    boolean start = bias != null && !accumulate;
+    c0_0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1_0 = c0_0_0;
+    c0_0_1 = FloatVector.zero(SF);
+    c0_1_1 = FloatVector.zero(SF);
+    c1_0_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1_0 = c1_0_0;
+    c1_0_1 = FloatVector.zero(SF);
+    c1_1_1 = FloatVector.zero(SF);
+    int ai = aOff;
+    int k = 0;
+    for (; k + 1 < kc; k += 2) {
+      int bi0 = xBase + offs[offOff + k + 0];
+      FloatVector b0_0 = FloatVector.fromArray(SF, x, bi0 + 0 * LEN);
+      FloatVector b1_0 = FloatVector.fromArray(SF, x, bi0 + 1 * LEN);
+      FloatVector a0_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      FloatVector a1_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+      int bi1 = xBase + offs[offOff + k + 1];
+      FloatVector b0_1 = FloatVector.fromArray(SF, x, bi1 + 0 * LEN);
+      FloatVector b1_1 = FloatVector.fromArray(SF, x, bi1 + 1 * LEN);
+      FloatVector a0_1 = FloatVector.broadcast(SF, a[ai + 1 * MR + 0]);
+      c0_0_1 = a0_1.fma(b0_1, c0_0_1);
+      c0_1_1 = a0_1.fma(b1_1, c0_1_1);
+      FloatVector a1_1 = FloatVector.broadcast(SF, a[ai + 1 * MR + 1]);
+      c1_0_1 = a1_1.fma(b0_1, c1_0_1);
+      c1_1_1 = a1_1.fma(b1_1, c1_1_1);
+      ai += 2 * MR;
+    }
+    if (k < kc) {
+      int bi0 = xBase + offs[offOff + k + 0];
+      FloatVector b0_0 = FloatVector.fromArray(SF, x, bi0 + 0 * LEN);
+      FloatVector b1_0 = FloatVector.fromArray(SF, x, bi0 + 1 * LEN);
+      FloatVector a0_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      FloatVector a1_0 = FloatVector.broadcast(SF, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+    }
+    FloatVector c0_0 = c0_0_0.add(c0_0_1);
+    FloatVector c0_1 = c0_1_0.add(c0_1_1);
+    FloatVector c1_0 = c1_0_0.add(c1_0_1);
+    FloatVector c1_1 = c1_1_0.add(c1_1_1);
+    (accumulate ? c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+    (accumulate ? c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      (accumulate ? c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+    }
+  }
+
+  /** {@link #gemmTileShiftD} for at most 2 rows: rows from {@code rows} on untouched. */
+  private void gemmTileShiftTwoD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc) {
+    DoubleVector c0_0_0;
+    DoubleVector c0_1_0;
+    DoubleVector c1_0_0;
+    DoubleVector c1_1_0;
+    DoubleVector c0_0_1;
+    DoubleVector c0_1_1;
+    DoubleVector c1_0_1;
+    DoubleVector c1_1_1;
+    boolean start = bias != null && !accumulate;
+    c0_0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1_0 = c0_0_0;
+    c0_0_1 = DoubleVector.zero(SD);
+    c0_1_1 = DoubleVector.zero(SD);
+    c1_0_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1_0 = c1_0_0;
+    c1_0_1 = DoubleVector.zero(SD);
+    c1_1_1 = DoubleVector.zero(SD);
+    int ai = aOff;
+    int k = 0;
+    for (; k + 1 < kc; k += 2) {
+      int bi0 = xBase + offs[offOff + k + 0];
+      DoubleVector b0_0 = DoubleVector.fromArray(SD, x, bi0 + 0 * LEND);
+      DoubleVector b1_0 = DoubleVector.fromArray(SD, x, bi0 + 1 * LEND);
+      DoubleVector a0_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      DoubleVector a1_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+      int bi1 = xBase + offs[offOff + k + 1];
+      DoubleVector b0_1 = DoubleVector.fromArray(SD, x, bi1 + 0 * LEND);
+      DoubleVector b1_1 = DoubleVector.fromArray(SD, x, bi1 + 1 * LEND);
+      DoubleVector a0_1 = DoubleVector.broadcast(SD, a[ai + 1 * MR + 0]);
+      c0_0_1 = a0_1.fma(b0_1, c0_0_1);
+      c0_1_1 = a0_1.fma(b1_1, c0_1_1);
+      DoubleVector a1_1 = DoubleVector.broadcast(SD, a[ai + 1 * MR + 1]);
+      c1_0_1 = a1_1.fma(b0_1, c1_0_1);
+      c1_1_1 = a1_1.fma(b1_1, c1_1_1);
+      ai += 2 * MR;
+    }
+    if (k < kc) {
+      int bi0 = xBase + offs[offOff + k + 0];
+      DoubleVector b0_0 = DoubleVector.fromArray(SD, x, bi0 + 0 * LEND);
+      DoubleVector b1_0 = DoubleVector.fromArray(SD, x, bi0 + 1 * LEND);
+      DoubleVector a0_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 0]);
+      c0_0_0 = a0_0.fma(b0_0, c0_0_0);
+      c0_1_0 = a0_0.fma(b1_0, c0_1_0);
+      DoubleVector a1_0 = DoubleVector.broadcast(SD, a[ai + 0 * MR + 1]);
+      c1_0_0 = a1_0.fma(b0_0, c1_0_0);
+      c1_1_0 = a1_0.fma(b1_0, c1_1_0);
+    }
+    DoubleVector c0_0 = c0_0_0.add(c0_0_1);
+    DoubleVector c0_1 = c0_1_0.add(c0_1_1);
+    DoubleVector c1_0 = c1_0_0.add(c1_0_1);
+    DoubleVector c1_1 = c1_1_0.add(c1_1_1);
+    (accumulate ? c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND)) : c0_0)
+        .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+    (accumulate ? c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND)) : c0_1)
+        .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+    if (rows > 1) {
+      (accumulate ? c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND)) : c1_0)
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      (accumulate ? c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND)) : c1_1)
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+    }
   }
 
   // GENERATED-END
