@@ -176,8 +176,9 @@ interface CpuKernels {
   /**
    * A full MR × NR tile read straight from a (padded) input: {@code c[cOff + r·ldc + j] (+)=
    * bias[r] + Σ_{k<kc} a[aOff + k·MR + r] · x[xBase + offs[offOff + k] + j]} for every {@code r <
-   * MR, j < NR} (the caller's buffer has MR rows; rows at or past {@code rows} are computed from
-   * zero-padded weights and get no bias). {@code x} must hold every index read.
+   * rows, j < NR} (the caller's buffer has MR rows; rows at or past {@code rows} may be written
+   * from the zero-padded weights, without bias, or left as they are: the vector kernels run a 4- or
+   * 2-row tile for such few rows). {@code x} must hold every index read.
    *
    * @param accumulate add to c (later K blocks) instead of starting from the bias
    * @param prefetch 0, or a distance d (floats) at which the kernel also reads two cache lines,
