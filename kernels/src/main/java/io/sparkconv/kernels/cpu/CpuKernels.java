@@ -406,6 +406,16 @@ interface CpuKernels {
     }
   }
 
+  /**
+   * {@code m[d + j] = s[o + idx[j]]} for {@code j < nr()}: one element of a panel's tiles gathered
+   * from anywhere in {@code s}.
+   */
+  default void gatherPanel(float[] s, int o, int[] idx, float[] m, int d) {
+    for (int j = 0; j < nr(); j++) {
+      m[d + j] = s[o + idx[j]];
+    }
+  }
+
   /** The float64 twin of {@link #scatterPanels}, NR = {@link #nrD()} (scalar in both sets). */
   default void scatterPanelsD(double[] x, int src, double[] b, int d, int step, int count) {
     int nr = nrD();

@@ -4022,6 +4022,13 @@ final class VectorKernels implements CpuKernels {
   }
 
   @Override
+  public void gatherPanel(float[] s, int o, int[] idx, float[] m, int d) {
+    for (int v = 0; v < NR / LEN; v++) {
+      FloatVector.fromArray(SF, s, o, idx, v * LEN).intoArray(m, d + v * LEN);
+    }
+  }
+
+  @Override
   public void scatterPanels(float[] x, int src, float[] b, int d, int step, int count) {
     for (int i = 0; i < count; i++) {
       for (int v = 0; v < NR / LEN; v++) {

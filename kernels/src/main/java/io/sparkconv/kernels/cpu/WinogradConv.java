@@ -507,11 +507,7 @@ final class WinogradConv {
           if (packed) {
             // Gather each patch element of the panel's tiles into one contiguous row.
             for (int e = 0; e < elems; e++) {
-              int o = b + off[e];
-              int d = gat + e * nr;
-              for (int j = 0; j < nr; j++) {
-                m[d + j] = s[lanes[j] + o];
-              }
+              kern.gatherPanel(s, b + off[e], lanes, m, gat + e * nr);
             }
             input(m, gat, gatherOffs, v, ic * nr, vs);
           } else {

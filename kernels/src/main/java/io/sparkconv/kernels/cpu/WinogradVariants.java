@@ -32,6 +32,16 @@ final class WinogradVariants {
    */
   static final int F43_MIN_TILES = 128;
 
+  /**
+   * Input channels per group from which F(4×4, 3×3) runs on any output size with at least {@link
+   * #F43_WIDE_MIN_TILES} 4×4 tiles, packed across images where the maps are small: there the
+   * products saved outweigh the heavier transforms.
+   */
+  static final int F43_WIDE_CHANNELS =
+      Integer.getInteger("sparkconv.cpu.winogradWideChannels", 128);
+
+  static final int F43_WIDE_MIN_TILES = 64;
+
   /** ConvTranspose2d output sides for which F(4×4, 2×2) runs. */
   static final int F42_MIN_SIDE = 16;
 
@@ -47,6 +57,7 @@ final class WinogradVariants {
   private final Lazy<WinogradConv> large;
   private final boolean transposed;
   private final int nr;
+  private final int inCPerGroup;
 
   /**
    * @param lay a layer {@link WinogradConv#applies} to
@@ -58,15 +69,18 @@ final class WinogradVariants {
     }
     this.nr = kern.nr();
     this.transposed = lay.transposed();
+    this.inCPerGroup = lay.inCPerGroup();
     this.small = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, false));
     this.large = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, true));
   }
 
   /**
-   * Whether a run uses 4×4 output tiles. Conv2d: outputs of at least {@link #F43_MIN_SIDE} per
-   * side, at least {@link #F43_MIN_TILES} tiles, and tiles read from the grid in place (images
-   * whose tile grid fills at least {@link WinogradConv#PACK_BELOW} of its panels' lanes).
-   * ConvTranspose2d: outputs of {@link #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side.
+   * Whether a run uses 4×4 output tiles. Conv2d: at least {@link #F43_WIDE_CHANNELS} input channels
+   * per group and {@link #F43_WIDE_MIN_TILES} tiles (2 threads, 16 images of 7×7, 512 channels:
+   * 207–243 → 296–345 GFLOP/s); or outputs of at least {@link #F43_MIN_SIDE} per side, at least
+   * {@link #F43_MIN_TILES} tiles, and tiles read from the grid in place (images whose tile grid
+   * fills at least {@link WinogradConv#PACK_BELOW} of its panels' lanes). ConvTranspose2d: outputs
+   * of {@link #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side.
    */
   boolean usesLarge(ConvGeometry g) {
     switch (MODE) {
@@ -85,8 +99,12 @@ final class WinogradVariants {
     int tW = Ints.ceilDiv(g.outW(), 4);
     // The F(4×4) source's sub-plane pitch (WinogradConv.source for one phase, e0 = 0).
     int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), 4 * (tW - 1) + 7), 4);
+    long tiles = (long) g.n() * tH * tW;
+    if (inCPerGroup >= F43_WIDE_CHANNELS && tiles >= F43_WIDE_MIN_TILES) {
+      return true;
+    }
     return Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE
-        && (long) g.n() * tH * tW >= F43_MIN_TILES
+        && tiles >= F43_MIN_TILES
         && tH * tW >= WinogradConv.PACK_BELOW * Ints.roundUp(tH * pw, nr);
   }
 

@@ -98,6 +98,9 @@ class CpuConvBackendTest {
     // Winograd F(4x4,3x3) (outputs >= 14 per side, >= 128 4x4 tiles, on the grid): partial tiles
     // at the right and bottom, groups.
     c.add(new Case(conv(48, 33, 3, 3).padding(Padding.of(1)).build(), new int[] {7, 48, 17, 30}));
+    // ≥ 128 input channels and ≥ 64 4×4 tiles: F(4x4,3x3) on small maps, tiles packed across
+    // images (WinogradVariants.F43_WIDE_CHANNELS).
+    c.add(new Case(conv(128, 32, 3, 3).padding(Padding.of(1)).build(), new int[] {16, 128, 7, 6}));
     c.add(new Case(conv(96, 64, 3, 3).groups(2).bias(false).build(), new int[] {4, 96, 34, 32}));
     // Dilated 3x3 as d^2 undilated Winograd phases (sides multiples of d, padding a multiple of d
     // on all sides, enough tiles, 96 channels or d = 2 with phases 16 wide): d = 2, 3 (one phase
@@ -765,8 +768,8 @@ class CpuConvBackendTest {
       }
     }
     assertEquals(
-        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, t22 grid, t22 packed, t42"
-            + " packed]",
+        "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, f43 packed, t22 grid, t22"
+            + " packed, t42 packed]",
         seen.toString());
   }
 
