@@ -40,6 +40,32 @@ def stores(T, sp, lenname, arr, off, ld, R=None):
     return L
 
 
+def acc_init(T, sp, R, comment=True):
+    """Declares the R x NV accumulators and starts them from the bias (or 0)."""
+    L = []
+    for r in range(R):
+        for v in range(NV):
+            L.append(f'    {T} c{r}_{v};\n')
+    L.append(INIT_COMMENT if comment else '    boolean start = bias != null && !accumulate;\n')
+    for r in range(R):
+        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
+        for v in range(1, NV):
+            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    return L
+
+
+def kstep(T, sp, lenname, R, arr):
+    """One K step of an R-row tile: NV input vectors from arr at bi, R broadcast weights."""
+    L = []
+    for v in range(NV):
+        L.append(f'      {T} b{v} = {T}.fromArray({sp}, {arr}, bi + {v} * {lenname});\n')
+    for r in range(R):
+        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
+        for v in range(NV):
+            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    return L
+
+
 def gen(T, t, sp, suffix, nrname, lenname):
     L = []
     L.append(f'''  @Override
@@ -84,24 +110,12 @@ def gen(T, t, sp, suffix, nrname, lenname):
       }}
     }}
 ''')
-    for r in range(MR):
-        for v in range(NV):
-            L.append(f'    {T} c{r}_{v};\n')
-    L.append(INIT_COMMENT)
-    for r in range(MR):
-        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
-        for v in range(1, NV):
-            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L += acc_init(T, sp, MR)
     L.append(f'''    int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {{
 ''')
-    for v in range(NV):
-        L.append(f'      {T} b{v} = {T}.fromArray({sp}, b, bi + {v} * {lenname});\n')
-    for r in range(MR):
-        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
-        for v in range(NV):
-            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L += kstep(T, sp, lenname, MR, 'b')
     L.append(f'''      ai += MR;
       bi += {nrname};
     }}
@@ -147,14 +161,7 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
       return;
     }}
 ''')
-    for r in range(MR):
-        for v in range(NV):
-            L.append(f'    {T} c{r}_{v};\n')
-    L.append(INIT_COMMENT)
-    for r in range(MR):
-        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
-        for v in range(1, NV):
-            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L += acc_init(T, sp, MR)
     L.append(f'''    int ai = aOff;
     {t} touched = 0;
     for (int k = 0; k < kc; k++) {{
@@ -165,12 +172,7 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
         touched += x[bi + prefetch] + x[bi + prefetch + 64 / {"4" if t == "float" else "8"}];
       }}
 ''')
-    for v in range(NV):
-        L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')
-    for r in range(MR):
-        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
-        for v in range(NV):
-            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L += kstep(T, sp, lenname, MR, 'x')
     L.append('''      ai += MR;
     }
 ''')
@@ -214,24 +216,12 @@ def gen_half(T, t, sp, suffix, nrname, lenname):
       int ldc,
       int rows) {{
 ''']
-    for r in range(R):
-        for v in range(NV):
-            L.append(f'    {T} c{r}_{v};\n')
-    L.append('    boolean start = bias != null && !accumulate;\n')
-    for r in range(R):
-        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
-        for v in range(1, NV):
-            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L += acc_init(T, sp, R, comment=False)
     L.append(f'''    int ai = aOff;
     int bi = bOff;
     for (int k = 0; k < kc; k++) {{
 ''')
-    for v in range(NV):
-        L.append(f'      {T} b{v} = {T}.fromArray({sp}, b, bi + {v} * {lenname});\n')
-    for r in range(R):
-        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
-        for v in range(NV):
-            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L += kstep(T, sp, lenname, R, 'b')
     L.append(f'''      ai += MR;
       bi += {nrname};
     }}
@@ -261,24 +251,12 @@ def gen_shift_half(T, t, sp, suffix, nrname, lenname):
       int cOff,
       int ldc) {{
 ''']
-    for r in range(R):
-        for v in range(NV):
-            L.append(f'    {T} c{r}_{v};\n')
-    L.append('    boolean start = bias != null && !accumulate;\n')
-    for r in range(R):
-        L.append(f'    c{r}_0 = {T}.broadcast({sp}, start && {r} < rows ? bias[biasOff + {r}] : 0);\n')
-        for v in range(1, NV):
-            L.append(f'    c{r}_{v} = c{r}_0;\n')
+    L += acc_init(T, sp, R, comment=False)
     L.append('''    int ai = aOff;
     for (int k = 0; k < kc; k++) {
       int bi = xBase + offs[offOff + k];
 ''')
-    for v in range(NV):
-        L.append(f'      {T} b{v} = {T}.fromArray({sp}, x, bi + {v} * {lenname});\n')
-    for r in range(R):
-        L.append(f'      {T} a{r} = {T}.broadcast({sp}, a[ai + {r}]);\n')
-        for v in range(NV):
-            L.append(f'      c{r}_{v} = a{r}.fma(b{v}, c{r}_{v});\n')
+    L += kstep(T, sp, lenname, R, 'x')
     L.append('''      ai += MR;
     }
 ''')
