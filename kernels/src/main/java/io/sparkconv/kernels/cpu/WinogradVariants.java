@@ -97,12 +97,12 @@ final class WinogradVariants {
     }
     int tH = Ints.ceilDiv(g.outH(), 4);
     int tW = Ints.ceilDiv(g.outW(), 4);
-    // The F(4×4) source's sub-plane pitch (WinogradConv.source for one phase, e0 = 0).
-    int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), 4 * (tW - 1) + 7), 4);
     long tiles = (long) g.n() * tH * tW;
     if (inCPerGroup >= F43_WIDE_CHANNELS && tiles >= F43_WIDE_MIN_TILES) {
       return true;
     }
+    // The F(4×4) source's sub-plane pitch (WinogradConv.source for one phase, e0 = 0).
+    int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), 4 * (tW - 1) + 7), 4);
     return Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE
         && tiles >= F43_MIN_TILES
         && tH * tW >= WinogradConv.PACK_BELOW * Ints.roundUp(tH * pw, nr);
