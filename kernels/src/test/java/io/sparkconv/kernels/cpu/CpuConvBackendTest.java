@@ -548,6 +548,18 @@ class CpuConvBackendTest {
                 .outputPadding(Size2.of(1, 0))
                 .build(),
             new int[] {4, 96, 5, 6}));
+    // Odd output widths: the second column phase's last tile is partial (width 15, and 19 with
+    // 4x4 tiles) or the phase has one tile column fewer (13).
+    for (int[] nhw : new int[][] {{4, 6, 7}, {4, 6, 6}, {2, 8, 9}}) {
+      c.add(
+          new Case(
+              deconv(48, 32, 4, 4)
+                  .stride(Size2.of(2))
+                  .padding(Padding.of(1))
+                  .outputPadding(Size2.of(nhw[1] == 8 ? 1 : 0, 1))
+                  .build(),
+              new int[] {nhw[0], 48, nhw[1], nhw[2]}));
+    }
     c.add(
         new Case(
             deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
