@@ -24,10 +24,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * (sub-plane {@code (a, b)} holds rows {@code a, a+TO, ...}, columns {@code b, b+TO, ...}), so
  * element {@code (r, c)} of the patches of consecutive tiles along a tile row is one contiguous
  * vector; tiles are numbered on a grid of the sub-plane pitch PW (columns past the last tile are
- * garbage, as in {@link OffsetGemmConv}). Per job (image, group, phase, NR-tile panels): input
- * transform of a K block into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with the
- * packed register tile, then the output transform adds the bias and writes the valid outputs (runs
- * of whole tiles side by side as interleaved rows).
+ * garbage, as in {@link OffsetGemmConv}). F(4×4, 2×2) runs that read their tiles in place use a
+ * compact source instead ({@link #COMPACT}): per row phase a and patch column offset pc, a plane of
+ * the padded input's {@code (TO·i + a, TO·tx + pc)} with a pitch of exactly the tiles per row, so
+ * no lane holds a garbage column (a 32² input's phases: 64 tiles in 2 panels instead of 3); the
+ * shifted copies cost 6 column planes instead of 4. Per job (image, group, phase, NR-tile panels):
+ * input transform of a K block into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with
+ * the packed register tile, then the output transform adds the bias and writes the valid outputs
+ * (runs of whole tiles side by side as interleaved rows).
  *
  * <p>Glossary: E transform elements (16, 36 or 9), T patch size (4, 6 or 3), TO output tile side (2
  * or 4), ξ element, U transformed weights, V transformed input tiles, M products; (rh, rw) output
@@ -35,7 +39,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class WinogradConv {
   private static final int PANELS_PER_JOB = 4;
-  private static final int KC = 128;
+  private static final int KC = Integer.getInteger("sparkconv.cpu.winogradKc", 128);
+
+  /**
+   * F(4×4, 2×2) reads a compact source ({@code -Dsparkconv.cpu.winogradCompact=false}: the split
+   * grid): one plane per patch column offset, pitch the tiles per row, so a panel's lanes are all
+   * tiles (on the grid, a 32² input's 8 tiles per row sit on a pitch of 9 or 10 and fill 64 of
+   * every 96 lanes). Runs that pack their tiles across images keep the smaller split grid.
+   */
+  static final boolean COMPACT =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradCompact", "true"));
 
   /**
    * Packs tiles across the batch (panels of valid tiles only, image after image) when fewer than
@@ -49,6 +62,9 @@ final class WinogradConv {
 
   /** Conv2d tiles of a run from which Winograd pays, up to two threads (see {@link #pays}). */
   static final int MIN_TILES = Integer.getInteger("sparkconv.cpu.winogradMinTiles", 64);
+
+  /** The narrowest row a compact source's fill writes (one 512-bit vector of floats). */
+  private static final int SPAN = 16;
 
   private final CpuKernels kern;
   private final int mr;
@@ -278,8 +294,16 @@ final class WinogradConv {
     return lay.transposed() ? Ints.ceilDiv(Math.max(0, g.outW() - ph.rw), 2) : g.outW();
   }
 
-  /** Halo, sub-plane sizes and stride for one run. */
-  private record Source(int top, int left, int ph, int pw, int stride) {}
+  /**
+   * Halo, sub-plane sizes and stride for one run, and the column planes per row phase: {@code to}
+   * on the split grid; on a compact source, one per patch column offset (see {@link #COMPACT}).
+   */
+  private record Source(int top, int left, int ph, int pw, int stride, int cols, boolean compact) {
+    /** Floats per input channel. */
+    int channel(int to) {
+      return to * cols * stride;
+    }
+  }
 
   private Source source(ConvGeometry g) {
     int padT = lay.transposed() ? 0 : g.padTop();
@@ -289,6 +313,27 @@ final class WinogradConv {
     for (Phase ph : phases) {
       top = Math.max(top, padT - ph.e0H);
       left = Math.max(left, padL - ph.e0W);
+    }
+    if (COMPACT && variant == Variant.F42) {
+      // Pitch: the widest phase's tiles; rows: its tiles plus the patch's row shift; one column
+      // plane per patch column offset (tile tx of plane pc reads padded column to·tx + pc).
+      int pitch = 1;
+      int rows = 1;
+      int cols = 1;
+      for (Phase ph : phases) {
+        int tH = Ints.ceilDiv(gridRows(ph, g), to);
+        int tW = Ints.ceilDiv(gridCols(ph, g), to);
+        pitch = Math.max(pitch, tW);
+        rows = Math.max(rows, tH + (ph.e0H - padT + top + patch - 1) / to);
+        cols = Math.max(cols, ph.e0W - padL + left + patch);
+      }
+      // fillCompact writes rows at least SPAN wide (a row's excess is rewritten by the next).
+      int stride = OffsetGemmConv.spreadStride((rows - 1) * pitch + Math.max(pitch, SPAN));
+      Source compact = new Source(top, left, rows, pitch, stride, cols, true);
+      // Small images pack their tiles across the batch anyway: the split grid is smaller.
+      if (!packs(g, compact)) {
+        return compact;
+      }
     }
     int hNeed = g.inH() + top;
     int wNeed = g.inW() + left;
@@ -300,7 +345,7 @@ final class WinogradConv {
     }
     int ph = Ints.ceilDiv(hNeed, to);
     int pw = Ints.ceilDiv(wNeed, to);
-    return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw));
+    return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw), to, false);
   }
 
   void run(float[] x, float[] y, ConvGeometry g) {
@@ -309,7 +354,7 @@ final class WinogradConv {
       return;
     }
     Source src = source(g);
-    long need = (long) n * lay.inC() * to * to * src.stride + src.pw + 2L * nr + 16;
+    long need = (long) n * lay.inC() * src.channel(to) + src.pw + 2L * nr + 16;
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
     }
@@ -329,7 +374,9 @@ final class WinogradConv {
             int pr = ph.e0H - padT + src.top + r;
             int pc = ph.e0W - padL + src.left + c;
             offs[i][patch * r + c] =
-                ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
+                src.compact
+                    ? ((pr % to) * src.cols + pc) * src.stride + (pr / to) * src.pw
+                    : ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
           }
         }
         int tH = Ints.ceilDiv(gridRows(ph, g), to);
@@ -382,6 +429,10 @@ final class WinogradConv {
     int ih = g.inH();
     int iw = g.inW();
     int planes = g.n() * lay.inC();
+    if (src.compact) {
+      fillCompact(x, s, g, src);
+      return;
+    }
     Parallel.run(
         threads,
         Ints.ceilDiv(planes, 8),
@@ -414,6 +465,48 @@ final class WinogradConv {
                     src.pw,
                     null,
                     0);
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * The compact source: per input channel, row phase a and column offset pc, the plane {@code [row
+   * i][tile tx]} = padded input {@code (to·i + a, to·tx + pc)}.
+   */
+  private void fillCompact(float[] x, float[] s, ConvGeometry g, Source src) {
+    int ih = g.inH();
+    int iw = g.inW();
+    int planes = g.n() * lay.inC();
+    int pitch = src.pw;
+    // Narrow rows are written SPAN wide: one vector gather and store instead of a scalar loop.
+    int span = Math.max(pitch, SPAN);
+    // A padded input row, long enough for every column plane's last (spilled) element.
+    int padded = to * (span + Ints.ceilDiv(src.cols, to));
+    Parallel.run(
+        threads,
+        Ints.ceilDiv(planes, 8),
+        scratch,
+        (job, sc) -> {
+          float[] buf = sc.plane(padded);
+          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
+            int in = pl * ih * iw;
+            for (int a = 0; a < to; a++) {
+              int out = pl * src.channel(to) + a * src.cols * src.stride;
+              for (int i = 0; i < src.ph; i++) {
+                int row = to * i + a - src.top;
+                int d = out + i * pitch;
+                if (row < 0 || row >= ih) {
+                  for (int pc = 0; pc < src.cols; pc++) {
+                    Arrays.fill(s, d + pc * src.stride, d + pc * src.stride + pitch, 0f);
+                  }
+                  continue;
+                }
+                OffsetGemmConv.padRow(x, in + row * iw, iw, src.left, buf, padded);
+                for (int pc = 0; pc < src.cols; pc++) {
+                  kern.stridedCopy(buf, pc, to, s, d + pc * src.stride, span);
+                }
               }
             }
           }
@@ -453,8 +546,8 @@ final class WinogradConv {
     int outTmp = elems * ms;
     int gat = outTmp + to * to * nr;
     float[] m = sc.tile(gat + (packed ? elems * nr : 0));
-    int imgIn = lay.inC() * to * to * src.stride;
-    int sBase = (img * lay.inC() + grp * icg) * to * to * src.stride;
+    int imgIn = lay.inC() * src.channel(to);
+    int sBase = (img * lay.inC() + grp * icg) * src.channel(to);
     int ohw = g.outH() * g.outW();
     int imgOut = lay.outC() * ohw;
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
@@ -503,7 +596,7 @@ final class WinogradConv {
       for (int k0 = 0; k0 < icg; k0 += kc) {
         int kcl = Math.min(kc, icg - k0);
         for (int ic = 0; ic < kcl; ic++) {
-          int b = sBase + (k0 + ic) * to * to * src.stride;
+          int b = sBase + (k0 + ic) * src.channel(to);
           if (packed) {
             // Gather each patch element of the panel's tiles into one contiguous row.
             for (int e = 0; e < elems; e++) {

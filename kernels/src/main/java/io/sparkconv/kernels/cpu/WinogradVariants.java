@@ -7,8 +7,8 @@ import io.sparkconv.kernels.spec.ConvGeometry;
  * output tiles. Conv2d 3×3 stride 1: F(4×4, 3×3) (36 products per 16 outputs and channel pair, 4×
  * fewer than direct) on large runs, F(2×2, 3×3) (16 per 4, 2.25× fewer) on small images and small
  * batches. ConvTranspose2d 4×4 stride 2, per output phase: F(4×4, 2×2) (25 per 16, 2.56× fewer) on
- * outputs of 16 to 32 per side, F(2×2, 2×2) (9 per 4, 1.78× fewer) elsewhere. Each variant's
- * transformed weights are built on its first run.
+ * outputs of 16 to 64 per side (wider with 128 input channels per group), F(2×2, 2×2) (9 per 4,
+ * 1.78× fewer) elsewhere. Each variant's transformed weights are built on its first run.
  *
  * <p>Numerics: the 2×2-tile transforms only add, subtract and halve (exact on small integers); the
  * 4×4 ones also scale (F(4×4, 3×3): 1/4, 1/6, 1/12, 1/24 and 2, 4, 5, 8; F(4×4, 2×2): 1/2, 1/3, 1/6
@@ -20,7 +20,11 @@ import io.sparkconv.kernels.spec.ConvGeometry;
  * 422; but 14×14, 8 images, 256 channels (tiles packed across images) 258 vs 200, and 7×7, 8
  * images, 512 channels 181 vs 140: few 4×4 tiles make few panels, each streaming all 36 transformed
  * weight blocks. ConvTranspose2d 16² → 32², 8 images: 256→128 137–192 vs 268–274, 128→64 84–161 vs
- * 183–237; but 32² → 64² 128→64 187–195 vs 161–167.
+ * 183–237; but 32² → 64² 128→64 187–195 vs 161–167 on the split grid, where a third of the lanes
+ * held garbage columns. On the compact source (best of 3 alternating rounds, 2 threads, 2×2 tiles
+ * before against 4×4 now): 32² → 64², 8 images, 128→64 214 → 247, 4 images 256→128 260 → 309; 64² →
+ * 128², 2 images, 128→64 235 → 306, 4 images 64→32 179 → 175; 128² → 256², one image, 64→32 180 →
+ * 185; 31×29 → 62×58, 4 images, 128→64 208 → 264.
  */
 final class WinogradVariants {
   /** Conv2d output side from which F(4×4, 3×3) runs. */
@@ -42,10 +46,15 @@ final class WinogradVariants {
 
   static final int F43_WIDE_MIN_TILES = 64;
 
-  /** ConvTranspose2d output sides for which F(4×4, 2×2) runs. */
+  /**
+   * ConvTranspose2d output sides for which F(4×4, 2×2) runs; above the maximum only with at least
+   * {@link #F42_WIDE_CHANNELS} input channels per group.
+   */
   static final int F42_MIN_SIDE = 16;
 
-  static final int F42_MAX_SIDE = 32;
+  static final int F42_MAX_SIDE = 64;
+
+  static final int F42_WIDE_CHANNELS = 128;
 
   /**
    * Benchmarking switch, {@code -Dsparkconv.cpu.winograd=small|large|auto} (default auto): 2×2 or
@@ -80,7 +89,8 @@ final class WinogradVariants {
    * 207–243 → 296–345 GFLOP/s); or outputs of at least {@link #F43_MIN_SIDE} per side, at least
    * {@link #F43_MIN_TILES} tiles, and tiles read from the grid in place (images whose tile grid
    * fills at least {@link WinogradConv#PACK_BELOW} of its panels' lanes). ConvTranspose2d: outputs
-   * of {@link #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side.
+   * of {@link #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side, or wider with {@link
+   * #F42_WIDE_CHANNELS} input channels per group.
    */
   boolean usesLarge(ConvGeometry g) {
     switch (MODE) {
@@ -93,7 +103,7 @@ final class WinogradVariants {
     }
     if (transposed) {
       return Math.min(g.outH(), g.outW()) >= F42_MIN_SIDE
-          && Math.max(g.outH(), g.outW()) <= F42_MAX_SIDE;
+          && (Math.max(g.outH(), g.outW()) <= F42_MAX_SIDE || inCPerGroup >= F42_WIDE_CHANNELS);
     }
     int tH = Ints.ceilDiv(g.outH(), 4);
     int tW = Ints.ceilDiv(g.outW(), 4);

@@ -533,8 +533,9 @@ class CpuConvBackendTest {
             new int[] {3, 32, 3, 4}));
 
     // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
-    // >= 128 output tiles; below, the implicit GEMM), on the grid and packed.
-    for (int[] nhw : new int[][] {{4, 6, 7}, {4, 5, 7}, {1, 17, 18}, {9, 3, 4}}) {
+    // >= 128 output tiles; below, the implicit GEMM), on the grid (66x40) and packed; 34x36 runs
+    // F(4x4,2x2).
+    for (int[] nhw : new int[][] {{4, 6, 7}, {4, 5, 7}, {1, 17, 18}, {1, 33, 20}, {9, 3, 4}}) {
       c.add(
           new Case(
               deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
@@ -585,6 +586,33 @@ class CpuConvBackendTest {
         new Case(
             deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
             new int[] {2, 48, 13, 11}));
+    // F(4x4,2x2) on the compact source (tiles read in place): 64x64; 56x60 with uneven padding and
+    // partial tiles; groups with output padding (51x42); 32x81 with 128 channels (wider than 64),
+    // where the column phases have 11 and 10 tiles on a pitch of 11.
+    c.add(
+        new Case(
+            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 48, 32, 32}));
+    c.add(
+        new Case(
+            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
+            new int[] {1, 48, 30, 31}));
+    c.add(
+        new Case(
+            deconv(96, 64, 4, 4)
+                .stride(Size2.of(2))
+                .groups(2)
+                .outputPadding(Size2.of(1, 0))
+                .build(),
+            new int[] {1, 96, 24, 20}));
+    c.add(
+        new Case(
+            deconv(128, 32, 4, 4)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(0, 1))
+                .build(),
+            new int[] {1, 128, 16, 40}));
     return c;
   }
 
@@ -781,7 +809,7 @@ class CpuConvBackendTest {
     }
     assertEquals(
         "[dilated f23, dilated f43, f23 grid, f23 packed, f43 grid, f43 packed, t22 grid, t22"
-            + " packed, t42 packed]",
+            + " packed, t42 grid, t42 packed]",
         seen.toString());
   }
 
