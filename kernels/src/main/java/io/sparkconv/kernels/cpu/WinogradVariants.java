@@ -23,8 +23,8 @@ import io.sparkconv.kernels.spec.ConvGeometry;
  * 183–237; but 32² → 64² 128→64 187–195 vs 161–167 on the split grid, where a third of the lanes
  * held garbage columns. On the compact source (best of 3 alternating rounds, 2 threads, 2×2 tiles
  * before against 4×4 now): 32² → 64², 8 images, 128→64 214 → 247, 4 images 256→128 260 → 309; 64² →
- * 128², 2 images, 128→64 235 → 306, 4 images 64→32 179 → 175; 128² → 256², one image, 64→32 180 →
- * 185; 31×29 → 62×58, 4 images, 128→64 208 → 264.
+ * 128², 2 images, 128→64 235 → 306; 31×29 → 62×58, 4 images, 128→64 208 → 264. Wider outputs with
+ * 64 channels stay on 2×2 tiles (64²→128², 64→32: 179 vs 175 with 4×4; 128² → 256²: 180 vs 185).
  */
 final class WinogradVariants {
   /** Conv2d output side from which F(4×4, 3×3) runs. */
