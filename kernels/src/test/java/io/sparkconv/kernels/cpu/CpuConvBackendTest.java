@@ -532,23 +532,18 @@ class CpuConvBackendTest {
             deconv(32, 32, 2, 2).stride(Size2.of(2)).outputPadding(Size2.of(1, 0)).build(),
             new int[] {3, 32, 3, 4}));
 
+    ConvSpec up = deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build();
+    ConvSpec unevenUp =
+        deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build();
+    ConvSpec groupedUp =
+        deconv(96, 64, 4, 4).stride(Size2.of(2)).groups(2).outputPadding(Size2.of(1, 0)).build();
     // Winograd F(2x2,2x2) phases of ConvTranspose2d 4x4 stride 2 (>= 48 in / 32 out per group,
     // >= 128 output tiles; below, the implicit GEMM), on the grid (66x40) and packed; 34x36 runs
     // F(4x4,2x2).
     for (int[] nhw : new int[][] {{4, 6, 7}, {4, 5, 7}, {1, 17, 18}, {1, 33, 20}, {9, 3, 4}}) {
-      c.add(
-          new Case(
-              deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-              new int[] {nhw[0], 48, nhw[1], nhw[2]}));
+      c.add(new Case(up, new int[] {nhw[0], 48, nhw[1], nhw[2]}));
     }
-    c.add(
-        new Case(
-            deconv(96, 64, 4, 4)
-                .stride(Size2.of(2))
-                .groups(2)
-                .outputPadding(Size2.of(1, 0))
-                .build(),
-            new int[] {4, 96, 5, 6}));
+    c.add(new Case(groupedUp, new int[] {4, 96, 5, 6}));
     // Odd output widths: the second column phase's last tile is partial (width 15, and 19 with
     // 4x4 tiles) or the phase has one tile column fewer (13).
     for (int[] nhw : new int[][] {{4, 6, 7}, {4, 6, 6}, {2, 8, 9}}) {
@@ -561,50 +556,18 @@ class CpuConvBackendTest {
                   .build(),
               new int[] {nhw[0], 48, nhw[1], nhw[2]}));
     }
-    c.add(
-        new Case(
-            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
-            new int[] {4, 48, 8, 7}));
-    c.add(
-        new Case(
-            deconv(96, 64, 4, 4)
-                .stride(Size2.of(2))
-                .groups(2)
-                .outputPadding(Size2.of(1, 0))
-                .build(),
-            new int[] {1, 96, 4, 3}));
-    c.add(
-        new Case(
-            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
-            new int[] {2, 48, 6, 5}));
+    c.add(new Case(unevenUp, new int[] {4, 48, 8, 7}));
+    c.add(new Case(groupedUp, new int[] {1, 96, 4, 3}));
+    c.add(new Case(unevenUp, new int[] {2, 48, 6, 5}));
     // F(4x4,2x2) phases (outputs 16 to 32 per side): 24x20, and 22x20 with uneven padding.
-    c.add(
-        new Case(
-            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-            new int[] {2, 48, 12, 10}));
-    c.add(
-        new Case(
-            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
-            new int[] {2, 48, 13, 11}));
+    c.add(new Case(up, new int[] {2, 48, 12, 10}));
+    c.add(new Case(unevenUp, new int[] {2, 48, 13, 11}));
     // F(4x4,2x2) on the compact source (tiles read in place): 64x64; 56x60 with uneven padding and
     // partial tiles; groups with output padding (51x42); 32x81 with 128 channels (wider than 64),
     // where the column phases have 11 and 10 tiles on a pitch of 11.
-    c.add(
-        new Case(
-            deconv(48, 32, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
-            new int[] {1, 48, 32, 32}));
-    c.add(
-        new Case(
-            deconv(48, 33, 4, 4).stride(Size2.of(2)).padding(Padding.of(3, 2)).bias(false).build(),
-            new int[] {1, 48, 30, 31}));
-    c.add(
-        new Case(
-            deconv(96, 64, 4, 4)
-                .stride(Size2.of(2))
-                .groups(2)
-                .outputPadding(Size2.of(1, 0))
-                .build(),
-            new int[] {1, 96, 24, 20}));
+    c.add(new Case(up, new int[] {1, 48, 32, 32}));
+    c.add(new Case(unevenUp, new int[] {1, 48, 30, 31}));
+    c.add(new Case(groupedUp, new int[] {1, 96, 24, 20}));
     c.add(
         new Case(
             deconv(128, 32, 4, 4)
