@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class WinogradConv {
   private static final int PANELS_PER_JOB = 4;
-  private static final int KC = Integer.getInteger("sparkconv.cpu.winogradKc", 128);
+  private static final int KC = 128;
 
   /**
    * F(4×4, 2×2) reads a compact source ({@code -Dsparkconv.cpu.winogradCompact=false}: the split
