@@ -47,6 +47,14 @@ final class WinogradConv {
    * tiles (on the grid, a 32² input's 8 tiles per row sit on a pitch of 9 or 10 and fill 64 of
    * every 96 lanes). Runs that pack their tiles across images keep the smaller split grid.
    */
+  /**
+   * Runs of at least as many images as threads (a multiple of them, or 4 per thread) split and
+   * convolve one image per job, each into a pooled source of one image that stays in cache ({@code
+   * -Dsparkconv.cpu.winogradPerImage=false}: the batch's source first, then the panels as jobs).
+   */
+  static final boolean PER_IMAGE =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradPerImage", "true"));
+
   static final boolean COMPACT =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradCompact", "true"));
 
@@ -327,7 +335,7 @@ final class WinogradConv {
         rows = Math.max(rows, tH + (ph.e0H - padT + top + patch - 1) / to);
         cols = Math.max(cols, ph.e0W - padL + left + patch);
       }
-      // fillCompact writes rows at least SPAN wide (a row's excess is rewritten by the next).
+      // fillSource writes rows at least SPAN wide (a row's excess is rewritten by the next).
       int stride = OffsetGemmConv.spreadStride((rows - 1) * pitch + Math.max(pitch, SPAN));
       Source compact = new Source(top, left, rows, pitch, stride, cols, true);
       // Small images pack their tiles across the batch anyway: the split grid is smaller.
@@ -345,7 +353,8 @@ final class WinogradConv {
     }
     int ph = Ints.ceilDiv(hNeed, to);
     int pw = Ints.ceilDiv(wNeed, to);
-    return new Source(top, left, ph, pw, OffsetGemmConv.spreadStride(ph * pw), to, false);
+    int stride = OffsetGemmConv.spreadStride((ph - 1) * pw + Math.max(pw, SPAN));
+    return new Source(top, left, ph, pw, stride, to, false);
   }
 
   void run(float[] x, float[] y, ConvGeometry g) {
@@ -354,41 +363,76 @@ final class WinogradConv {
       return;
     }
     Source src = source(g);
-    long need = (long) n * lay.inC() * src.channel(to) + src.pw + 2L * nr + 16;
+    int imgSize = Math.toIntExact(lay.inC() * (long) src.channel(to));
+    long need = (long) n * imgSize + src.pw + 2L * nr + 16;
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
     }
+    int padT = lay.transposed() ? 0 : g.padTop();
+    int padL = lay.transposed() ? 0 : g.padLeft();
+    int[][] offs = new int[phases.length][elems];
+    int[] chunks = new int[phases.length];
+    int perImage = 0;
+    boolean packed = packs(g, src);
+    for (int i = 0; i < phases.length; i++) {
+      Phase ph = phases[i];
+      for (int r = 0; r < patch; r++) {
+        for (int c = 0; c < patch; c++) {
+          int pr = ph.e0H - padT + src.top + r;
+          int pc = ph.e0W - padL + src.left + c;
+          offs[i][patch * r + c] =
+              src.compact
+                  ? ((pr % to) * src.cols + pc) * src.stride + (pr / to) * src.pw
+                  : ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
+        }
+      }
+      int tH = Ints.ceilDiv(gridRows(ph, g), to);
+      int tW = Ints.ceilDiv(gridCols(ph, g), to);
+      int tiles = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
+      chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), panelsPerJob(packed));
+      perImage += chunks[i];
+    }
+    int per = perImage;
+    int mBlocks = mPad / mr;
+    if (!packed && PER_IMAGE && n >= threads && (n % threads == 0 || n >= 4 * threads)) {
+      // One job per image: split it into a source of its own (pooled, so a thread's buffer stays
+      // in cache from image to image), then run all its panels.
+      Parallel.run(
+          threads,
+          n,
+          scratch,
+          (img, sc) -> {
+            float[] si = Pools.borrow(sources, imgSize + src.pw + 2 * nr + 16);
+            try {
+              fillSource(x, img * lay.inC(), lay.inC(), si, 0, src, g, sc);
+              for (int grp = 0; grp < lay.groups(); grp++) {
+                for (int i = 0; i < phases.length; i++) {
+                  for (int chunk = 0; chunk < chunks[i]; chunk++) {
+                    job(
+                        si, offs[i], y, g, src, phases[i], false, img, 0, grp, chunk, 0, mBlocks,
+                        sc);
+                  }
+                }
+              }
+            } finally {
+              sources.add(si);
+            }
+          });
+      return;
+    }
     float[] s = Pools.borrow(sources, (int) need);
     try {
-      fillSource(x, s, g, src);
-      int padT = lay.transposed() ? 0 : g.padTop();
-      int padL = lay.transposed() ? 0 : g.padLeft();
-      int[][] offs = new int[phases.length][elems];
-      int[] chunks = new int[phases.length];
-      int perImage = 0;
-      boolean packed = packs(g, src);
-      for (int i = 0; i < phases.length; i++) {
-        Phase ph = phases[i];
-        for (int r = 0; r < patch; r++) {
-          for (int c = 0; c < patch; c++) {
-            int pr = ph.e0H - padT + src.top + r;
-            int pc = ph.e0W - padL + src.left + c;
-            offs[i][patch * r + c] =
-                src.compact
-                    ? ((pr % to) * src.cols + pc) * src.stride + (pr / to) * src.pw
-                    : ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
-          }
-        }
-        int tH = Ints.ceilDiv(gridRows(ph, g), to);
-        int tW = Ints.ceilDiv(gridCols(ph, g), to);
-        int tiles = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
-        chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), panelsPerJob(packed));
-        perImage += chunks[i];
-      }
+      Parallel.run(
+          threads,
+          Ints.ceilDiv(n * lay.inC(), 8),
+          scratch,
+          (job, sc) -> {
+            int p0 = job * 8;
+            fillSource(x, p0, Math.min(8, n * lay.inC() - p0), s, p0, src, g, sc);
+          });
       // Packed: one run of panels covers the whole batch (perImage counts the batch's chunks).
       int imgs = packed ? 1 : n;
       int base = imgs * lay.groups() * perImage;
-      int mBlocks = mPad / mr;
       // Few tiles (batch 1, small images): also split the output channels between jobs, unless
       // the jobs already come out even on the threads: each split repeats the input transform
       // (8 images of 7×7, 512 channels, 4 panels on 2 threads: split 190, whole 240 GFLOP/s,
@@ -397,8 +441,6 @@ final class WinogradConv {
           base >= 4 * threads || (base >= threads && base % threads == 0)
               ? 1
               : Math.min(mBlocks, Ints.ceilDiv(4 * threads, Math.max(1, base)));
-      int per = perImage;
-      float[] source = s;
       Parallel.run(
           threads,
           base * mSplit,
@@ -412,9 +454,10 @@ final class WinogradConv {
             int mb1 = (int) ((long) mBlocks * (ms + 1) / mSplit);
             for (int i = 0; i < phases.length; i++) {
               if (rest < chunks[i]) {
+                int img = ig % imgs;
                 job(
-                    source, offs[i], y, g, src, phases[i], packed, ig % imgs, ig / imgs, rest, mb0,
-                    mb1, sc);
+                    s, offs[i], y, g, src, phases[i], packed, img, img, ig / imgs, rest, mb0, mb1,
+                    sc);
                 return;
               }
               rest -= chunks[i];
@@ -425,92 +468,50 @@ final class WinogradConv {
     }
   }
 
-  private void fillSource(float[] x, float[] s, ConvGeometry g, Source src) {
-    int ih = g.inH();
-    int iw = g.inW();
-    int planes = g.n() * lay.inC();
-    if (src.compact) {
-      fillCompact(x, s, g, src);
-      return;
-    }
-    Parallel.run(
-        threads,
-        Ints.ceilDiv(planes, 8),
-        scratch,
-        (job, sc) -> {
-          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
-            int in = pl * ih * iw;
-            for (int a = 0; a < to; a++) {
-              int out = (pl * to * to + a * to) * src.stride;
-              for (int i = 0; i < src.ph; i++) {
-                int row = to * i + a - src.top;
-                int d = out + i * src.pw;
-                if (row < 0 || row >= ih) {
-                  for (int b = 0; b < to; b++) {
-                    Arrays.fill(s, d + b * src.stride, d + b * src.stride + src.pw, 0f);
-                  }
-                  continue;
-                }
-                OffsetGemmConv.splitRow(
-                    kern,
-                    x,
-                    in + row * iw,
-                    iw,
-                    src.left,
-                    to,
-                    sc.panel(to * src.pw),
-                    s,
-                    d,
-                    src.stride,
-                    src.pw,
-                    null,
-                    0);
-              }
-            }
-          }
-        });
-  }
-
   /**
-   * The compact source: per input channel, row phase a and column offset pc, the plane {@code [row
-   * i][tile tx]} = padded input {@code (to·i + a, to·tx + pc)}.
+   * Splits {@code count} zero-padded input planes from plane {@code p0} of x into the source's
+   * planes from {@code s0} (a run's source holds the batch's planes, a per-image source one
+   * image's): on the split grid, per input channel the TO × TO sub-planes {@code (a, b)} of padded
+   * rows {@code TO·i + a} and columns {@code TO·j + b}; on a compact source, per row phase a and
+   * column offset pc, the plane {@code [row i][tile tx]} = padded input {@code (TO·i + a, TO·tx +
+   * pc)}. Rows narrower than {@link #SPAN} are written SPAN wide (one vector deinterleave or gather
+   * instead of a scalar loop; the excess lands in the next row, rewritten after it, or in the
+   * plane's margin, see {@link #source}).
    */
-  private void fillCompact(float[] x, float[] s, ConvGeometry g, Source src) {
+  private void fillSource(
+      float[] x, int p0, int count, float[] s, int s0, Source src, ConvGeometry g, Scratch sc) {
     int ih = g.inH();
     int iw = g.inW();
-    int planes = g.n() * lay.inC();
     int pitch = src.pw;
-    // Narrow rows are written SPAN wide: one vector gather and store instead of a scalar loop.
     int span = Math.max(pitch, SPAN);
     // A padded input row, long enough for every column plane's last (spilled) element.
     int padded = to * (span + Ints.ceilDiv(src.cols, to));
-    Parallel.run(
-        threads,
-        Ints.ceilDiv(planes, 8),
-        scratch,
-        (job, sc) -> {
-          float[] buf = sc.plane(padded);
-          for (int pl = job * 8; pl < Math.min(planes, job * 8 + 8); pl++) {
-            int in = pl * ih * iw;
-            for (int a = 0; a < to; a++) {
-              int out = pl * src.channel(to) + a * src.cols * src.stride;
-              for (int i = 0; i < src.ph; i++) {
-                int row = to * i + a - src.top;
-                int d = out + i * pitch;
-                if (row < 0 || row >= ih) {
-                  for (int pc = 0; pc < src.cols; pc++) {
-                    Arrays.fill(s, d + pc * src.stride, d + pc * src.stride + pitch, 0f);
-                  }
-                  continue;
-                }
-                OffsetGemmConv.padRow(x, in + row * iw, iw, src.left, buf, padded);
-                for (int pc = 0; pc < src.cols; pc++) {
-                  kern.stridedCopy(buf, pc, to, s, d + pc * src.stride, span);
-                }
-              }
-            }
+    float[] buf = sc.plane(padded);
+    for (int k = 0; k < count; k++) {
+      int in = (p0 + k) * ih * iw;
+      // Padded rows in order: the input plane is read front to back, and a row's excess lands in
+      // its phase's next row, written later.
+      for (int pr = 0; pr < to * src.ph; pr++) {
+        int row = pr - src.top;
+        int d = (s0 + k) * src.channel(to) + (pr % to) * src.cols * src.stride + (pr / to) * pitch;
+        if (row < 0 || row >= ih) {
+          for (int c = 0; c < src.cols; c++) {
+            Arrays.fill(s, d + c * src.stride, d + c * src.stride + pitch, 0f);
           }
-        });
+          continue;
+        }
+        OffsetGemmConv.padRow(x, in + row * iw, iw, src.left, buf, padded);
+        if (src.compact) {
+          for (int pc = 0; pc < src.cols; pc++) {
+            kern.stridedCopy(buf, pc, to, s, d + pc * src.stride, span);
+          }
+        } else if (to == 4) {
+          kern.deinterleave4(buf, 0, s, d, src.stride, span);
+        } else {
+          kern.deinterleave2(buf, 0, s, d, d + src.stride, span);
+        }
+      }
+    }
   }
 
   private void job(
@@ -522,6 +523,7 @@ final class WinogradConv {
       Phase ph,
       boolean packed,
       int img,
+      int sImg,
       int grp,
       int chunk,
       int mb0,
@@ -547,7 +549,7 @@ final class WinogradConv {
     int gat = outTmp + to * to * nr;
     float[] m = sc.tile(gat + (packed ? elems * nr : 0));
     int imgIn = lay.inC() * src.channel(to);
-    int sBase = (img * lay.inC() + grp * icg) * src.channel(to);
+    int sBase = (sImg * lay.inC() + grp * icg) * src.channel(to);
     int ohw = g.outH() * g.outW();
     int imgOut = lay.outC() * ohw;
     int yBase = (img * lay.outC() + grp * ocg) * ohw;
