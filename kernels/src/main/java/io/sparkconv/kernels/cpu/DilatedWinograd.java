@@ -33,6 +33,7 @@ final class DilatedWinograd {
         && lay.sW() == 1
         && lay.dH() > 1
         && lay.dH() == lay.dW()
+        && WinogradConv.wideChannels(lay)
         && WinogradConv.applies(undilated(lay));
   }
 

@@ -103,20 +103,37 @@ final class WinogradConv {
   private record Phase(int rh, int rw, int e0H, int e0W, float[] u) {}
 
   /**
-   * Whether a Winograd variant applies and pays: Conv2d 3×3 / ConvTranspose2d 4×4 stride 2, stride
-   * 1 for Conv2d, dilation 1, enough channels per group (at 32 input channels a 3×3 only breaks
-   * even with the implicit GEMM here; at 48 it is 1.3× faster).
+   * Whether a Winograd variant applies: Conv2d 3×3 stride 1 with at least 16 input and 16 output
+   * channels per group, ConvTranspose2d 4×4 stride 2 with at least 48 and 32 ({@link
+   * #wideChannels}); dilation 1. Since images run one per job, Conv2d wins from 16 channels (1 / 2
+   * threads, GFLOP/s, the blocked or implicit GEMM path against Winograd, medians of alternating
+   * runs: 32→32 at 112², 4 images, 87 → 114 / 163 → 208; 32→64 at 56², 8 images, 96 → 147 / 175 →
+   * 249; 24→32 at 56² 77 → 131 / 133 → 243; 16→32 at 112² 88 → 103 / 156 → 165; 64→16 at 56² 76 →
+   * 113 / 123 → 227), but not from 8 (8→32 at 112² 76 → 68); transposed layers with fewer channels
+   * lose (32→16 at 64² 75 → 54).
    */
   static boolean applies(ConvLayout lay) {
-    boolean channels = lay.inCPerGroup() >= 48 && lay.outCPerGroup() >= 32;
-    boolean unitDilation = lay.dH() == 1 && lay.dW() == 1;
-    if (!channels || !unitDilation) {
+    if (lay.dH() != 1 || lay.dW() != 1) {
       return false;
     }
     if (lay.transposed()) {
-      return lay.kH() == 4 && lay.kW() == 4 && lay.sH() == 2 && lay.sW() == 2;
+      return wideChannels(lay) && lay.kH() == 4 && lay.kW() == 4 && lay.sH() == 2 && lay.sW() == 2;
     }
-    return lay.kH() == 3 && lay.kW() == 3 && lay.sH() == 1 && lay.sW() == 1;
+    return lay.inCPerGroup() >= 16
+        && lay.outCPerGroup() >= 16
+        && lay.kH() == 3
+        && lay.kW() == 3
+        && lay.sH() == 1
+        && lay.sW() == 1;
+  }
+
+  /**
+   * At least 48 input and 32 output channels per group: the rule for ConvTranspose2d and dilated
+   * layers (at 32 input channels a 3×3 on the batch's source only broke even with the implicit
+   * GEMM; at 48 it was 1.3× faster).
+   */
+  static boolean wideChannels(ConvLayout lay) {
+    return lay.inCPerGroup() >= 48 && lay.outCPerGroup() >= 32;
   }
 
   /**
@@ -129,10 +146,34 @@ final class WinogradConv {
    * vs 193; one 12×12 image 184 vs 196), 16 to 25 lose badly (one 7×7 image, 512 channels, 66 vs
    * 208). ConvTranspose2d (tiles counted on the whole output, a quarter in each of its four phases)
    * from 128: one 8×8 input (64 tiles), 256 → 128 channels, ran at 41 vs 139 on 2 threads.
+   *
+   * <p>Conv2d with fewer channels than {@link #wideChannels} pays only on outputs of at least
+   * {@link #NARROW_MIN_SIDE} per side, one image per job ({@link #perImage}): small maps lose (1 /
+   * 2 threads, GFLOP/s, general path vs Winograd: 32 images of 32², 16 channels, 68 → 49 / 115 →
+   * 123; 32 of 16², 32 channels, 85 → 67 / 158 → 134), and so does a single large image split whole
+   * (32 channels at 256², 2 threads: 158 → 146).
    */
   static boolean pays(ConvGeometry g, int threads) {
     long tiles = (long) g.n() * Ints.ceilDiv(g.outH(), 2) * Ints.ceilDiv(g.outW(), 2);
-    return g.transposed() ? tiles >= 2L * MIN_TILES : tiles >= Math.max(MIN_TILES, 32L * threads);
+    if (g.transposed()) {
+      return tiles >= 2L * MIN_TILES;
+    }
+    boolean wide = g.inCPerGroup() >= 48 && g.outCPerGroup() >= 32;
+    return tiles >= Math.max(MIN_TILES, 32L * threads)
+        && (wide
+            || (Math.min(g.outH(), g.outW()) >= NARROW_MIN_SIDE
+                && perImage(g.n(), Math.max(1, threads))));
+  }
+
+  /** Conv2d output side from which layers with few channels run Winograd (see {@link #pays}). */
+  static final int NARROW_MIN_SIDE = 48;
+
+  /**
+   * Whether a run of n images on this many threads splits one image per job: as many images as
+   * threads, a multiple of them or at least 4 per thread (see {@link #PER_IMAGE}).
+   */
+  static boolean perImage(int n, int threads) {
+    return PER_IMAGE && n >= threads && (n % threads == 0 || n >= 4 * threads);
   }
 
   /** Which transform: output tile side, patch side. */
@@ -394,7 +435,7 @@ final class WinogradConv {
     }
     int per = perImage;
     int mBlocks = mPad / mr;
-    if (!packed && PER_IMAGE && n >= threads && (n % threads == 0 || n >= 4 * threads)) {
+    if (!packed && perImage(n, threads)) {
       // One job per image: split it into a source of its own (pooled, so a thread's buffer stays
       // in cache from image to image), then run all its panels.
       Parallel.run(

@@ -78,9 +78,12 @@ class CpuConvBackendTest {
     c.add(new Case(conv(64, 64, 1, 1).groups(2).build(), new int[] {2, 64, 8, 20}));
     c.add(new Case(conv(20, 16, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 20, 17, 19}));
     c.add(new Case(conv(4, 6, 5, 5).build(), new int[] {3, 4, 5, 5})); // kernel = input
-    // Winograd F(2x2,3x3) (float32, >= 48 in / 32 out channels per group, >= 128 2x2 output
-    // tiles per run): odd sizes, groups, tiles on the grid and packed across images (small
-    // outputs); the same layers with fewer tiles run on the implicit GEMM.
+    // Winograd F(2x2,3x3) (float32, >= 16 in and out channels per group, >= 64 2x2 output tiles
+    // per run): odd sizes, groups, tiles on the grid and packed across images (small outputs); the
+    // same layers with fewer tiles run on the implicit GEMM. Few channels (outputs >= 48 per side,
+    // one image per job): 16 -> 24, and 32 -> 17 unpadded, by F(4x4,3x3).
+    c.add(new Case(conv(16, 24, 3, 3).padding(Padding.of(1)).build(), new int[] {2, 16, 48, 50}));
+    c.add(new Case(conv(32, 17, 3, 3).build(), new int[] {1, 32, 51, 50}));
     for (int[] nhw : new int[][] {{3, 13, 15}, {1, 9, 11}, {11, 7, 6}}) {
       c.add(
           new Case(
@@ -944,22 +947,25 @@ class CpuConvBackendTest {
     assertEquals("[c2, c3, c32, c4, c8, gemm]", seen.toString());
   }
 
-  /** Whether a float32 run of this layer on the CPU backends uses Winograd with 4x4 tiles. */
-  static boolean runsLargeWinograd(ConvSpec spec, ConvGeometry g) {
+  /**
+   * Whether a float32 run of this layer on the CPU backends, on this many threads, uses Winograd
+   * with 4x4 tiles.
+   */
+  static boolean runsLargeWinograd(ConvSpec spec, ConvGeometry g, int threads) {
     ConvLayout lay = ConvLayout.of(spec, 1);
     if (spec.dtype() != DType.FLOAT32 || CpuConvBackend.NO_WINOGRAD) {
       return false;
     }
     float[] w = new float[spec.inChannels() * lay.outC() / lay.groups() * lay.kH() * lay.kW()];
     if (DilatedWinograd.applies(lay)) {
-      DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, 1);
+      DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, threads);
       return dw.fits(g)
           && new WinogradVariants(
                   CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, 1)
               .usesLarge(dw.phases(g));
     }
     return WinogradConv.applies(lay)
-        && WinogradConv.pays(g, 2)
+        && WinogradConv.pays(g, threads)
         && new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1).usesLarge(g);
   }
 
@@ -1107,7 +1113,8 @@ class CpuConvBackendTest {
     }
     // Integer inputs are exact everywhere but in Winograd with 4x4 tiles, whose transforms scale by
     // 1/3, 1/6, 1/12, 1/24 (rounded): there a few float32 ulps of the largest output.
-    double exactTol = backend instanceof CpuConvBackend && runsLargeWinograd(spec, g) ? 1e-5 : 0;
+    double exactTol =
+        backend instanceof CpuConvBackend && runsLargeWinograd(spec, g, threads) ? 1e-5 : 0;
     double tol = (exact ? exactTol : (dt == DType.FLOAT64 ? 1e-9 : 2e-4)) * max;
     int lanes = dt.lanes();
     int[] os = g.outputShape();
