@@ -105,12 +105,12 @@ final class WinogradConv {
   /**
    * Whether a Winograd variant applies: Conv2d 3×3 stride 1 with at least 16 input and 16 output
    * channels per group, ConvTranspose2d 4×4 stride 2 with at least 48 and 32 ({@link
-   * #wideChannels}); dilation 1. Since images run one per job, Conv2d wins from 16 channels (1 / 2
-   * threads, GFLOP/s, the blocked or implicit GEMM path against Winograd, medians of alternating
-   * runs: 32→32 at 112², 4 images, 87 → 114 / 163 → 208; 32→64 at 56², 8 images, 96 → 147 / 175 →
-   * 249; 24→32 at 56² 77 → 131 / 133 → 243; 16→32 at 112² 88 → 103 / 156 → 165; 64→16 at 56² 76 →
-   * 113 / 123 → 227), but not from 8 (8→32 at 112² 76 → 68); transposed layers with fewer channels
-   * lose (32→16 at 64² 75 → 54).
+   * #wideChannels}; narrower Conv2d runs pay only on large maps, see {@link #pays}); dilation 1.
+   * Since images run one per job, Conv2d wins from 16 channels (1 / 2 threads, GFLOP/s, the blocked
+   * or implicit GEMM path against Winograd, medians of alternating runs: 32→32 at 112², 4 images,
+   * 87 → 114 / 163 → 208; 32→64 at 56², 8 images, 96 → 147 / 175 → 249; 24→32 at 56² 77 → 131 / 133
+   * → 243; 16→32 at 112² 88 → 103 / 156 → 165; 64→16 at 56² 76 → 113 / 123 → 227), but not from 8
+   * (8→32 at 112² 76 → 68); transposed layers with fewer channels lose (32→16 at 64² 75 → 54).
    */
   static boolean applies(ConvLayout lay) {
     if (lay.dH() != 1 || lay.dW() != 1) {
