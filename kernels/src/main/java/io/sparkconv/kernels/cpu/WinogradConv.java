@@ -404,11 +404,12 @@ final class WinogradConv {
       return;
     }
     Source src = source(g);
-    int imgSize = Math.toIntExact(lay.inC() * (long) src.channel(to));
-    long need = (long) n * imgSize + src.pw + 2L * nr + 16;
+    long perImg = lay.inC() * (long) src.channel(to);
+    long need = n * perImg + src.pw + 2L * nr + 16;
     if (need > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("input too large for the CPU backend: " + g);
     }
+    int imgSize = (int) perImg;
     int padT = lay.transposed() ? 0 : g.padTop();
     int padL = lay.transposed() ? 0 : g.padLeft();
     int[][] offs = new int[phases.length][elems];
