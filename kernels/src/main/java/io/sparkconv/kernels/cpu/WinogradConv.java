@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * shifted copies cost 6 column planes instead of 4. Per job (image, group, phase, NR-tile panels):
  * input transform of a K block into {@code V[E][kc][NR]}, E GEMMs {@code M[ξ] += U[ξ]·V[ξ]} with
  * the packed register tile, then the output transform adds the bias and writes the valid outputs
- * (runs of whole tiles side by side as interleaved rows).
+ * (runs of whole tiles side by side as interleaved rows). Runs of at least as many images as
+ * threads take one image per job instead ({@link #PER_IMAGE}): the job splits its image into a
+ * pooled one-image source, which stays in cache, then runs all its panels.
  *
  * <p>Glossary: E transform elements (16, 36 or 9), T patch size (4, 6 or 3), TO output tile side (2
  * or 4), ξ element, U transformed weights, V transformed input tiles, M products; (rh, rw) output
@@ -47,6 +49,9 @@ final class WinogradConv {
    * tiles (on the grid, a 32² input's 8 tiles per row sit on a pitch of 9 or 10 and fill 64 of
    * every 96 lanes). Runs that pack their tiles across images keep the smaller split grid.
    */
+  static final boolean COMPACT =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradCompact", "true"));
+
   /**
    * Runs of at least as many images as threads (a multiple of them, or 4 per thread) split and
    * convolve one image per job, each into a pooled source of one image that stays in cache ({@code
@@ -54,9 +59,6 @@ final class WinogradConv {
    */
   static final boolean PER_IMAGE =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradPerImage", "true"));
-
-  static final boolean COMPACT =
-      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradCompact", "true"));
 
   /**
    * Packs tiles across the batch (panels of valid tiles only, image after image) when fewer than
