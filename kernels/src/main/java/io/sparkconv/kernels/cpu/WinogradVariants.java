@@ -67,6 +67,7 @@ final class WinogradVariants {
   private final boolean transposed;
   private final int nr;
   private final int inCPerGroup;
+  private final int threads;
 
   /**
    * @param lay a layer {@link WinogradConv#applies} to
@@ -79,6 +80,7 @@ final class WinogradVariants {
     this.nr = kern.nr();
     this.transposed = lay.transposed();
     this.inCPerGroup = lay.inCPerGroup();
+    this.threads = Math.max(1, threads);
     this.small = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, false));
     this.large = new Lazy<>(() -> new WinogradConv(kern, lay, weight, bias, threads, true));
   }
@@ -86,11 +88,15 @@ final class WinogradVariants {
   /**
    * Whether a run uses 4×4 output tiles. Conv2d: at least {@link #F43_WIDE_CHANNELS} input channels
    * per group and {@link #F43_WIDE_MIN_TILES} tiles (2 threads, 16 images of 7×7, 512 channels:
-   * 207–243 → 296–345 GFLOP/s); or outputs of at least {@link #F43_MIN_SIDE} per side, at least
-   * {@link #F43_MIN_TILES} tiles, and tiles read from the grid in place (images whose tile grid
-   * fills at least {@link WinogradConv#PACK_BELOW} of its panels' lanes). ConvTranspose2d: outputs
-   * of {@link #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side, or wider with {@link
-   * #F42_WIDE_CHANNELS} input channels per group.
+   * 207–243 → 296–345 GFLOP/s), except where those 4×4 tiles would be packed across images while
+   * 2×2 tiles fill their grid and the run splits one image per job (8 images of 14×14 at 256
+   * channels, 2 threads, medians of alternating rounds: 144 → 277 and 242 → 292, the fastest passes
+   * 352 → 318 and 381 → 328: the packed run streams the batch's source and slows most on a loaded
+   * host); or outputs of at least {@link #F43_MIN_SIDE} per side, at least {@link #F43_MIN_TILES}
+   * tiles, and tiles read from the grid in place (images whose tile grid fills at least {@link
+   * WinogradConv#PACK_BELOW} of its panels' lanes). ConvTranspose2d: outputs of {@link
+   * #F42_MIN_SIDE} to {@link #F42_MAX_SIDE} per side, or wider with {@link #F42_WIDE_CHANNELS}
+   * input channels per group.
    */
   boolean usesLarge(ConvGeometry g) {
     switch (MODE) {
@@ -108,14 +114,25 @@ final class WinogradVariants {
     int tH = Ints.ceilDiv(g.outH(), 4);
     int tW = Ints.ceilDiv(g.outW(), 4);
     long tiles = (long) g.n() * tH * tW;
+    boolean inPlace = readsInPlace(g, 4, 6);
     if (inCPerGroup >= F43_WIDE_CHANNELS && tiles >= F43_WIDE_MIN_TILES) {
-      return true;
+      // Unless 4×4 tiles would be packed across images where 2×2 tiles fill the grid and run one
+      // image per job (cache-resident, steadier on a loaded host).
+      return inPlace || !(readsInPlace(g, 2, 4) && WinogradConv.perImage(g.n(), threads));
     }
-    // The F(4×4) source's sub-plane pitch (WinogradConv.source for one phase, e0 = 0).
-    int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), 4 * (tW - 1) + 7), 4);
-    return Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE
-        && tiles >= F43_MIN_TILES
-        && tH * tW >= WinogradConv.PACK_BELOW * Ints.roundUp(tH * pw, nr);
+    return Math.min(g.outH(), g.outW()) >= F43_MIN_SIDE && tiles >= F43_MIN_TILES && inPlace;
+  }
+
+  /**
+   * Whether tiles of side {@code to} (patch {@code patch}) fill at least {@link
+   * WinogradConv#PACK_BELOW} of their grid panels' lanes, so a Conv2d run reads them in place (the
+   * sub-plane pitch as {@code WinogradConv.source} sets it for one phase, e0 = 0).
+   */
+  private boolean readsInPlace(ConvGeometry g, int to, int patch) {
+    int tH = Ints.ceilDiv(g.outH(), to);
+    int tW = Ints.ceilDiv(g.outW(), to);
+    int pw = Ints.ceilDiv(Math.max(g.inW() + g.padLeft(), to * (tW - 1) + patch + 1), to);
+    return tH * tW >= WinogradConv.PACK_BELOW * Ints.roundUp(tH * pw, nr);
   }
 
   /** Runs one batch; every output element is written. */

@@ -961,12 +961,12 @@ class CpuConvBackendTest {
       DilatedWinograd dw = new DilatedWinograd(CpuKernelsProvider.scalar(), lay, w, null, threads);
       return dw.fits(g)
           && new WinogradVariants(
-                  CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, 1)
+                  CpuKernelsProvider.scalar(), DilatedWinograd.undilated(lay), w, null, threads)
               .usesLarge(dw.phases(g));
     }
     return WinogradConv.applies(lay)
         && WinogradConv.pays(g, threads)
-        && new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 1).usesLarge(g);
+        && new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, threads).usesLarge(g);
   }
 
   @Test
@@ -1014,6 +1014,27 @@ class CpuConvBackendTest {
     ConvSpec up = deconv(64, 64, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build();
     assertFalse(WinogradConv.pays(ConvShapes.geometry(up, new int[] {1, 64, 8, 8}), 2));
     assertTrue(WinogradConv.pays(ConvShapes.geometry(up, new int[] {2, 64, 8, 8}), 2));
+  }
+
+  /**
+   * Wide layers on small maps: 4x4 tiles packed across images, unless 2x2 tiles fill their grid and
+   * the run splits one image per job (14x14 on 2 threads); 7x7 packs either way.
+   */
+  @Test
+  void wideSmallMapsPreferTilesReadInPlaceOneImagePerJob() {
+    ConvSpec spec = conv(256, 256, 3, 3).padding(Padding.of(1)).build();
+    ConvLayout lay = ConvLayout.of(spec, 1);
+    float[] w = new float[256 * 256 * 9];
+    ConvGeometry g14 = ConvShapes.geometry(spec, new int[] {8, 256, 14, 14});
+    ConvGeometry g7 = ConvShapes.geometry(spec, new int[] {16, 256, 7, 7});
+    WinogradVariants two = new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 2);
+    WinogradVariants three = new WinogradVariants(CpuKernelsProvider.scalar(), lay, w, null, 3);
+    assertFalse(two.usesLarge(g14));
+    assertFalse(two.packs(g14));
+    assertTrue(three.usesLarge(g14));
+    assertTrue(three.packs(g14));
+    assertTrue(two.usesLarge(g7));
+    assertTrue(two.packs(g7));
   }
 
   @Test
