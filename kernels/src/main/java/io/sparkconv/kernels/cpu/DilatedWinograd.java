@@ -33,7 +33,7 @@ final class DilatedWinograd {
         && lay.sW() == 1
         && lay.dH() > 1
         && lay.dH() == lay.dW()
-        && WinogradConv.wideChannels(lay)
+        && WinogradConv.wideChannels(lay.inCPerGroup(), lay.outCPerGroup())
         && WinogradConv.applies(undilated(lay));
   }
 

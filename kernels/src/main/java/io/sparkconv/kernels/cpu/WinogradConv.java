@@ -119,7 +119,11 @@ final class WinogradConv {
       return false;
     }
     if (lay.transposed()) {
-      return wideChannels(lay) && lay.kH() == 4 && lay.kW() == 4 && lay.sH() == 2 && lay.sW() == 2;
+      return wideChannels(lay.inCPerGroup(), lay.outCPerGroup())
+          && lay.kH() == 4
+          && lay.kW() == 4
+          && lay.sH() == 2
+          && lay.sW() == 2;
     }
     return lay.inCPerGroup() >= 16
         && lay.outCPerGroup() >= 16
@@ -134,8 +138,8 @@ final class WinogradConv {
    * layers (at 32 input channels a 3×3 on the batch's source only broke even with the implicit
    * GEMM; at 48 it was 1.3× faster).
    */
-  static boolean wideChannels(ConvLayout lay) {
-    return lay.inCPerGroup() >= 48 && lay.outCPerGroup() >= 32;
+  static boolean wideChannels(int inCPerGroup, int outCPerGroup) {
+    return inCPerGroup >= 48 && outCPerGroup >= 32;
   }
 
   /**
@@ -160,9 +164,8 @@ final class WinogradConv {
     if (g.transposed()) {
       return tiles >= 2L * MIN_TILES;
     }
-    boolean wide = g.inCPerGroup() >= 48 && g.outCPerGroup() >= 32;
     return tiles >= Math.max(MIN_TILES, 32L * threads)
-        && (wide
+        && (wideChannels(g.inCPerGroup(), g.outCPerGroup())
             || (Math.min(g.outH(), g.outW()) >= NARROW_MIN_SIDE
                 && perImage(g.n(), Math.max(1, threads))));
   }
@@ -544,15 +547,14 @@ final class WinogradConv {
           }
           continue;
         }
+        if (!src.compact) {
+          OffsetGemmConv.splitRow(
+              kern, x, in + row * iw, iw, src.left, to, buf, s, d, src.stride, span, null, 0);
+          continue;
+        }
         OffsetGemmConv.padRow(x, in + row * iw, iw, src.left, buf, padded);
-        if (src.compact) {
-          for (int pc = 0; pc < src.cols; pc++) {
-            kern.stridedCopy(buf, pc, to, s, d + pc * src.stride, span);
-          }
-        } else if (to == 4) {
-          kern.deinterleave4(buf, 0, s, d, src.stride, span);
-        } else {
-          kern.deinterleave2(buf, 0, s, d, d + src.stride, span);
+        for (int pc = 0; pc < src.cols; pc++) {
+          kern.stridedCopy(buf, pc, to, s, d + pc * src.stride, span);
         }
       }
     }
