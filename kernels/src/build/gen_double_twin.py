@@ -18,6 +18,7 @@ def twin(s, name):
     s = s.replace("new float[", "new double[")
     s = s.replace("0f", "0.0")
     s = s.replace("kern.gemmTile(", "kern.gemmTileD(").replace("kern.gemmTileShift(", "kern.gemmTileShiftD(")
+    s = s.replace("kern.gemmTileShiftPack(", "kern.gemmTileShiftPackD(")
     s = s.replace("s.tile(", "s.tileD(").replace("s.panel(", "s.panelD(").replace("s.edge)", "s.edgeD)")
     s = s.replace("sc.tile(", "sc.tileD(").replace("sc.panel(", "sc.panelD(").replace("sc.edge)", "sc.edgeD)")
     s = s.replace("sc.plane(", "sc.planeD(")

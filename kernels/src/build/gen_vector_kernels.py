@@ -131,10 +131,13 @@ def gen(T, t, sp, suffix, nrname, lenname):
     return ''.join(L)
 
 
-def gen_shift(T, t, sp, suffix, nrname, lenname):
+def gen_shift(T, t, sp, suffix, nrname, lenname, pack=False):
+    """gemmTileShift, or with pack gemmTileShiftPack: the same tile that also stores the rows it
+    reads as a packed panel."""
+    name = 'gemmTileShiftPack' if pack else 'gemmTileShift'
     L = []
     L.append(f'''  @Override
-  public void gemmTileShift{suffix}(
+  public void {name}{suffix}(
       {t}[] a,
       int aOff,
       {t}[] x,
@@ -149,7 +152,21 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
       {t}[] c,
       int cOff,
       int ldc,
-      int prefetch) {{
+      int prefetch''')
+    if pack:
+        L.append(f''',
+      {t}[] pb,
+      int pbOff,
+      {t}[] edge) {{
+    if (rows < MR) {{
+      CpuKernels.super.gemmTileShiftPack{suffix}(
+          a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc,
+          prefetch, pb, pbOff, edge);
+      return;
+    }}
+''')
+    else:
+        L.append(f''') {{
     if (rows <= 2) {{
       gemmTileShiftTwo{suffix}(
           a, aOff, x, xBase, offs, offOff, kc, bias, biasOff, rows, accumulate, c, cOff, ldc);
@@ -172,7 +189,11 @@ def gen_shift(T, t, sp, suffix, nrname, lenname):
         touched += x[bi + prefetch] + x[bi + prefetch + 64 / {"4" if t == "float" else "8"}];
       }}
 ''')
-    L += kstep(T, sp, lenname, MR, 'x')
+    step = kstep(T, sp, lenname, MR, 'x')
+    if pack:
+        step[NV:NV] = [f'      b{v}.intoArray(pb, pbOff + k * {nrname} + {v} * {lenname});\n'
+                       for v in range(NV)]
+    L += step
     L.append('''      ai += MR;
     }
 ''')
@@ -534,6 +555,8 @@ body = ("  // GENERATED-BEGIN by kernels/src/build/gen_vector_kernels.py %d %d\n
         + gen('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
         + gen_shift('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
         + gen_shift('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
+        + gen_shift('FloatVector', 'float', 'SF', '', 'NR', 'LEN', True) + "\n"
+        + gen_shift('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND', True) + "\n"
         + gen_half('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"
         + gen_half('DoubleVector', 'double', 'SD', 'D', 'NR_D', 'LEND') + "\n"
         + gen_shift_half('FloatVector', 'float', 'SF', '', 'NR', 'LEN') + "\n"

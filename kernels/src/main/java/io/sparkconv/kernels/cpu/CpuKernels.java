@@ -220,6 +220,62 @@ interface CpuKernels {
       int ldc,
       int prefetch);
 
+  /**
+   * {@link #gemmTileShift} that also stores the B rows it reads, {@code x[xBase + offs[offOff + k]
+   * ...]} for k &lt; kc, as a packed panel {@code pb[pbOff + k·NR ...]} for the tiles of the other
+   * row blocks; {@code edge} as in {@link #gemmTile}.
+   */
+  default void gemmTileShiftPack(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int prefetch,
+      float[] pb,
+      int pbOff,
+      float[] edge) {
+    for (int k = 0; k < kc; k++) {
+      System.arraycopy(x, xBase + offs[offOff + k], pb, pbOff + k * nr(), nr());
+    }
+    gemmTile(a, aOff, pb, pbOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows, nr(), edge);
+  }
+
+  /** The float64 twin of {@link #gemmTileShiftPack}, NR = {@link #nrD()}. */
+  default void gemmTileShiftPackD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int prefetch,
+      double[] pb,
+      int pbOff,
+      double[] edge) {
+    for (int k = 0; k < kc; k++) {
+      System.arraycopy(x, xBase + offs[offOff + k], pb, pbOff + k * nrD(), nrD());
+    }
+    gemmTileD(a, aOff, pb, pbOff, kc, bias, biasOff, accumulate, c, cOff, ldc, rows, nrD(), edge);
+  }
+
   /** Output channels per call of {@link #groupRows}. */
   int GROUP_OUT = 4;
 

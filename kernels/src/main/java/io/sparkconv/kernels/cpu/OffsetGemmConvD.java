@@ -50,6 +50,18 @@ final class OffsetGemmConvD {
   static final boolean PACK_RUNS =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.packRuns", "true"));
 
+  /**
+   * Whether a packed run whose loops take panels outermost packs each panel in the tile of its
+   * first row block ({@link CpuKernels#gemmTileShiftPack}: in-place loads also stored) instead of a
+   * copy of the whole run before its tiles ({@code -Dsparkconv.cpu.fusedPack=false}): the copy
+   * waited on memory for every line of the run with no FMAs to hide behind (a quarter of a 256→64
+   * 1×1 layer's time on one thread); fused, the loads overlap the tile's FMAs and the next panel's
+   * touches, and the packed panel is 32 KB that stays in L1/L2 instead of the run's 256 KB.
+   * pointwise (256→64 at 56²) 1T 68 → 73, 2T 125 → 137; proj512_128 1T 70 → 76.
+   */
+  static final boolean FUSED_PACK =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.fusedPack", "true"));
+
   /** The fewest row blocks of a job for which {@link #PACK_RUNS} packs. */
   static final int PACK_MIN_BLOCKS = Integer.getInteger("sparkconv.cpu.packRunsMinBlocks", 4);
 
@@ -949,10 +961,13 @@ final class OffsetGemmConvD {
     boolean rowsOuter = (long) (mb1 - mb0) * mr * kc * 4 > ROWS_OUTER_BYTES || (toY && ocg > kLen);
     // With few row blocks the copy costs more than the tiles save (64→10 at 56²: 85 → 69).
     boolean pack = src.direct && PACK_RUNS && mb1 - mb0 >= PACK_MIN_BLOCKS;
-    double[] b = pack ? sc.panelD((u1 - u0) * kc * nr) : null;
+    // Panels outermost, the first row block's tile of each panel reads it in place and packs it for
+    // the others, into one panel's room (see FUSED_PACK); else the whole run is packed first.
+    boolean fused = pack && !rowsOuter && FUSED_PACK;
+    double[] b = pack ? sc.panelD((fused ? 1 : u1 - u0) * kc * nr) : null;
     for (int k0 = 0; k0 < kLen; k0 += kc) {
       int kcl = Math.min(kc, kLen - k0);
-      if (pack) {
+      if (pack && !fused) {
         packRun(s, offs, k0, kcl, u0, u1, panels, imgStride, sGroup, partialLast, b);
       }
       int nOuter = rowsOuter ? mb1 - mb0 : u1 - u0;
@@ -969,12 +984,34 @@ final class OffsetGemmConvD {
               toY
                   ? ((u / panels) * lay.outC() + grp * ocg + mb * mr) * ohw + p * nr
                   : outBase + mb * mr * ldc + (u - u0) * nr;
+          if (fused && i == 0) {
+            kern.gemmTileShiftPackD(
+                ph.packed,
+                (grp * mPad + mb * mr) * kLen + k0 * mr,
+                s,
+                (u / panels) * imgStride + sGroup + p * nr,
+                offs,
+                k0,
+                kcl,
+                rowBias,
+                grp * mRows + mb * mr,
+                Math.min(mr, mRows - mb * mr),
+                k0 > 0,
+                out,
+                cOff,
+                ldo,
+                PREFETCH && (p + 2) * nr <= grid ? nr : 0,
+                b,
+                0,
+                sc.edgeD);
+            continue;
+          }
           if (pack) {
             kern.gemmTileD(
                 ph.packed,
                 (grp * mPad + mb * mr) * kLen + k0 * mr,
                 b,
-                (u - u0) * kcl * nr,
+                fused ? 0 : (u - u0) * kcl * nr,
                 kcl,
                 rowBias,
                 grp * mRows + mb * mr,

@@ -2592,6 +2592,348 @@ final class VectorKernels implements CpuKernels {
     sinkD = touched;
   }
 
+  @Override
+  public void gemmTileShiftPack(
+      float[] a,
+      int aOff,
+      float[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      float[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      float[] c,
+      int cOff,
+      int ldc,
+      int prefetch,
+      float[] pb,
+      int pbOff,
+      float[] edge) {
+    if (rows < MR) {
+      CpuKernels.super.gemmTileShiftPack(
+          a,
+          aOff,
+          x,
+          xBase,
+          offs,
+          offOff,
+          kc,
+          bias,
+          biasOff,
+          rows,
+          accumulate,
+          c,
+          cOff,
+          ldc,
+          prefetch,
+          pb,
+          pbOff,
+          edge);
+      return;
+    }
+    FloatVector c0_0;
+    FloatVector c0_1;
+    FloatVector c1_0;
+    FloatVector c1_1;
+    FloatVector c2_0;
+    FloatVector c2_1;
+    FloatVector c3_0;
+    FloatVector c3_1;
+    FloatVector c4_0;
+    FloatVector c4_1;
+    FloatVector c5_0;
+    FloatVector c5_1;
+    FloatVector c6_0;
+    FloatVector c6_1;
+    FloatVector c7_0;
+    FloatVector c7_1;
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = FloatVector.broadcast(SF, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = FloatVector.broadcast(SF, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = FloatVector.broadcast(SF, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = FloatVector.broadcast(SF, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = FloatVector.broadcast(SF, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = FloatVector.broadcast(SF, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = FloatVector.broadcast(SF, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = FloatVector.broadcast(SF, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
+    int ai = aOff;
+    float touched = 0;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / 4];
+      }
+      FloatVector b0 = FloatVector.fromArray(SF, x, bi + 0 * LEN);
+      FloatVector b1 = FloatVector.fromArray(SF, x, bi + 1 * LEN);
+      b0.intoArray(pb, pbOff + k * NR + 0 * LEN);
+      b1.intoArray(pb, pbOff + k * NR + 1 * LEN);
+      FloatVector a0 = FloatVector.broadcast(SF, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      FloatVector a1 = FloatVector.broadcast(SF, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      FloatVector a2 = FloatVector.broadcast(SF, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      FloatVector a3 = FloatVector.broadcast(SF, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      FloatVector a4 = FloatVector.broadcast(SF, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      FloatVector a5 = FloatVector.broadcast(SF, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      FloatVector a6 = FloatVector.broadcast(SF, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      FloatVector a7 = FloatVector.broadcast(SF, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    if (accumulate) {
+      c0_0.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 0 * ldc + 0 * LEN);
+      c0_1.add(FloatVector.fromArray(SF, c, cOff + 0 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 0 * ldc + 1 * LEN);
+      c1_0.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      c1_1.add(FloatVector.fromArray(SF, c, cOff + 1 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 1 * ldc + 1 * LEN);
+      c2_0.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      c2_1.add(FloatVector.fromArray(SF, c, cOff + 2 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 2 * ldc + 1 * LEN);
+      c3_0.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      c3_1.add(FloatVector.fromArray(SF, c, cOff + 3 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 3 * ldc + 1 * LEN);
+      c4_0.add(FloatVector.fromArray(SF, c, cOff + 4 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 4 * ldc + 0 * LEN);
+      c4_1.add(FloatVector.fromArray(SF, c, cOff + 4 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 4 * ldc + 1 * LEN);
+      c5_0.add(FloatVector.fromArray(SF, c, cOff + 5 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 5 * ldc + 0 * LEN);
+      c5_1.add(FloatVector.fromArray(SF, c, cOff + 5 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 5 * ldc + 1 * LEN);
+      c6_0.add(FloatVector.fromArray(SF, c, cOff + 6 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 6 * ldc + 0 * LEN);
+      c6_1.add(FloatVector.fromArray(SF, c, cOff + 6 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 6 * ldc + 1 * LEN);
+      c7_0.add(FloatVector.fromArray(SF, c, cOff + 7 * ldc + 0 * LEN))
+          .intoArray(c, cOff + 7 * ldc + 0 * LEN);
+      c7_1.add(FloatVector.fromArray(SF, c, cOff + 7 * ldc + 1 * LEN))
+          .intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    } else {
+      c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEN);
+      c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEN);
+      c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEN);
+      c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEN);
+      c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEN);
+      c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEN);
+      c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEN);
+      c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEN);
+      c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEN);
+      c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEN);
+      c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEN);
+      c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEN);
+      c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEN);
+      c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEN);
+      c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEN);
+      c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEN);
+    }
+    sink = touched;
+  }
+
+  @Override
+  public void gemmTileShiftPackD(
+      double[] a,
+      int aOff,
+      double[] x,
+      int xBase,
+      int[] offs,
+      int offOff,
+      int kc,
+      double[] bias,
+      int biasOff,
+      int rows,
+      boolean accumulate,
+      double[] c,
+      int cOff,
+      int ldc,
+      int prefetch,
+      double[] pb,
+      int pbOff,
+      double[] edge) {
+    if (rows < MR) {
+      CpuKernels.super.gemmTileShiftPackD(
+          a,
+          aOff,
+          x,
+          xBase,
+          offs,
+          offOff,
+          kc,
+          bias,
+          biasOff,
+          rows,
+          accumulate,
+          c,
+          cOff,
+          ldc,
+          prefetch,
+          pb,
+          pbOff,
+          edge);
+      return;
+    }
+    DoubleVector c0_0;
+    DoubleVector c0_1;
+    DoubleVector c1_0;
+    DoubleVector c1_1;
+    DoubleVector c2_0;
+    DoubleVector c2_1;
+    DoubleVector c3_0;
+    DoubleVector c3_1;
+    DoubleVector c4_0;
+    DoubleVector c4_1;
+    DoubleVector c5_0;
+    DoubleVector c5_1;
+    DoubleVector c6_0;
+    DoubleVector c6_1;
+    DoubleVector c7_0;
+    DoubleVector c7_1;
+    // Accumulators always start in registers (from the bias, or 0 for a later K block) and an
+    // earlier block's sums are added at the store: a vector merged from two branches (loaded or
+    // broadcast) costs C2 ~15% of the loop when both branches run in one process.
+    boolean start = bias != null && !accumulate;
+    c0_0 = DoubleVector.broadcast(SD, start && 0 < rows ? bias[biasOff + 0] : 0);
+    c0_1 = c0_0;
+    c1_0 = DoubleVector.broadcast(SD, start && 1 < rows ? bias[biasOff + 1] : 0);
+    c1_1 = c1_0;
+    c2_0 = DoubleVector.broadcast(SD, start && 2 < rows ? bias[biasOff + 2] : 0);
+    c2_1 = c2_0;
+    c3_0 = DoubleVector.broadcast(SD, start && 3 < rows ? bias[biasOff + 3] : 0);
+    c3_1 = c3_0;
+    c4_0 = DoubleVector.broadcast(SD, start && 4 < rows ? bias[biasOff + 4] : 0);
+    c4_1 = c4_0;
+    c5_0 = DoubleVector.broadcast(SD, start && 5 < rows ? bias[biasOff + 5] : 0);
+    c5_1 = c5_0;
+    c6_0 = DoubleVector.broadcast(SD, start && 6 < rows ? bias[biasOff + 6] : 0);
+    c6_1 = c6_0;
+    c7_0 = DoubleVector.broadcast(SD, start && 7 < rows ? bias[biasOff + 7] : 0);
+    c7_1 = c7_0;
+    int ai = aOff;
+    double touched = 0;
+    for (int k = 0; k < kc; k++) {
+      int bi = xBase + offs[offOff + k];
+      if (prefetch != 0) {
+        // Touch the next panel's lines of this row while the FMAs run: the K rows come from K
+        // planes, too many streams for the hardware prefetchers.
+        touched += x[bi + prefetch] + x[bi + prefetch + 64 / 8];
+      }
+      DoubleVector b0 = DoubleVector.fromArray(SD, x, bi + 0 * LEND);
+      DoubleVector b1 = DoubleVector.fromArray(SD, x, bi + 1 * LEND);
+      b0.intoArray(pb, pbOff + k * NR_D + 0 * LEND);
+      b1.intoArray(pb, pbOff + k * NR_D + 1 * LEND);
+      DoubleVector a0 = DoubleVector.broadcast(SD, a[ai + 0]);
+      c0_0 = a0.fma(b0, c0_0);
+      c0_1 = a0.fma(b1, c0_1);
+      DoubleVector a1 = DoubleVector.broadcast(SD, a[ai + 1]);
+      c1_0 = a1.fma(b0, c1_0);
+      c1_1 = a1.fma(b1, c1_1);
+      DoubleVector a2 = DoubleVector.broadcast(SD, a[ai + 2]);
+      c2_0 = a2.fma(b0, c2_0);
+      c2_1 = a2.fma(b1, c2_1);
+      DoubleVector a3 = DoubleVector.broadcast(SD, a[ai + 3]);
+      c3_0 = a3.fma(b0, c3_0);
+      c3_1 = a3.fma(b1, c3_1);
+      DoubleVector a4 = DoubleVector.broadcast(SD, a[ai + 4]);
+      c4_0 = a4.fma(b0, c4_0);
+      c4_1 = a4.fma(b1, c4_1);
+      DoubleVector a5 = DoubleVector.broadcast(SD, a[ai + 5]);
+      c5_0 = a5.fma(b0, c5_0);
+      c5_1 = a5.fma(b1, c5_1);
+      DoubleVector a6 = DoubleVector.broadcast(SD, a[ai + 6]);
+      c6_0 = a6.fma(b0, c6_0);
+      c6_1 = a6.fma(b1, c6_1);
+      DoubleVector a7 = DoubleVector.broadcast(SD, a[ai + 7]);
+      c7_0 = a7.fma(b0, c7_0);
+      c7_1 = a7.fma(b1, c7_1);
+      ai += MR;
+    }
+    if (accumulate) {
+      c0_0.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 0 * ldc + 0 * LEND);
+      c0_1.add(DoubleVector.fromArray(SD, c, cOff + 0 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 0 * ldc + 1 * LEND);
+      c1_0.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      c1_1.add(DoubleVector.fromArray(SD, c, cOff + 1 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 1 * ldc + 1 * LEND);
+      c2_0.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      c2_1.add(DoubleVector.fromArray(SD, c, cOff + 2 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 2 * ldc + 1 * LEND);
+      c3_0.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      c3_1.add(DoubleVector.fromArray(SD, c, cOff + 3 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 3 * ldc + 1 * LEND);
+      c4_0.add(DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 4 * ldc + 0 * LEND);
+      c4_1.add(DoubleVector.fromArray(SD, c, cOff + 4 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 4 * ldc + 1 * LEND);
+      c5_0.add(DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 5 * ldc + 0 * LEND);
+      c5_1.add(DoubleVector.fromArray(SD, c, cOff + 5 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 5 * ldc + 1 * LEND);
+      c6_0.add(DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 6 * ldc + 0 * LEND);
+      c6_1.add(DoubleVector.fromArray(SD, c, cOff + 6 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 6 * ldc + 1 * LEND);
+      c7_0.add(DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 0 * LEND))
+          .intoArray(c, cOff + 7 * ldc + 0 * LEND);
+      c7_1.add(DoubleVector.fromArray(SD, c, cOff + 7 * ldc + 1 * LEND))
+          .intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    } else {
+      c0_0.intoArray(c, cOff + 0 * ldc + 0 * LEND);
+      c0_1.intoArray(c, cOff + 0 * ldc + 1 * LEND);
+      c1_0.intoArray(c, cOff + 1 * ldc + 0 * LEND);
+      c1_1.intoArray(c, cOff + 1 * ldc + 1 * LEND);
+      c2_0.intoArray(c, cOff + 2 * ldc + 0 * LEND);
+      c2_1.intoArray(c, cOff + 2 * ldc + 1 * LEND);
+      c3_0.intoArray(c, cOff + 3 * ldc + 0 * LEND);
+      c3_1.intoArray(c, cOff + 3 * ldc + 1 * LEND);
+      c4_0.intoArray(c, cOff + 4 * ldc + 0 * LEND);
+      c4_1.intoArray(c, cOff + 4 * ldc + 1 * LEND);
+      c5_0.intoArray(c, cOff + 5 * ldc + 0 * LEND);
+      c5_1.intoArray(c, cOff + 5 * ldc + 1 * LEND);
+      c6_0.intoArray(c, cOff + 6 * ldc + 0 * LEND);
+      c6_1.intoArray(c, cOff + 6 * ldc + 1 * LEND);
+      c7_0.intoArray(c, cOff + 7 * ldc + 0 * LEND);
+      c7_1.intoArray(c, cOff + 7 * ldc + 1 * LEND);
+    }
+    sinkD = touched;
+  }
+
   /**
    * {@link #gemmTile} for at most MR / 2 rows and all columns: rows from {@code rows} on untouched.
    */
