@@ -8,7 +8,9 @@ Run from the repository root after `./mvnw -q -pl kernels compile`. Both sides p
 (name, seconds = median of one forward pass of the whole batch, gflops). The machine is shared, so
 each shape is timed on both sides back to back, `--rounds` times, alternating; each side keeps its
 best round. Columns: GFLOP/s from the medians and their ratio (ours / torch), then from the fastest
-single passes ("best", the least disturbed by other load) and their ratio.
+single passes ("best", the least disturbed by other load) and their ratio; last, our median's
+share of this machine's FMA peak on as many threads ("of peak", "peak": ConvBench measures it
+in each run, see FmaPeak).
 """
 import argparse
 import json
@@ -52,7 +54,7 @@ def main():
     cp = classpath()
     shapes = json.load(open(os.path.join(ROOT, a.shapes) if not os.path.isabs(a.shapes) else a.shapes))
     print(f"{'shape':15s} {'thr':>3s} {'backend':11s} {'ours GF/s':>10s} {'torch GF/s':>10s} {'ratio':>6s}"
-          f" {'ours best':>10s} {'torch best':>10s} {'ratio':>6s}", flush=True)
+          f" {'ours best':>10s} {'torch best':>10s} {'ratio':>6s} {'of peak':>7s} {'peak':>6s}", flush=True)
     for t in a.threads:
         for shape in shapes:
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -75,7 +77,8 @@ def main():
             ob = o["gflops"] * o["seconds"] / o["min_seconds"]
             pb = p["gflops"] * p["seconds"] / p["min_seconds"]
             print(f"{o['name']:15s} {t:3d} {o['backend']:11s} {o['gflops']:10.1f} {p['gflops']:10.1f}"
-                  f" {o['gflops'] / p['gflops']:6.2f} {ob:10.1f} {pb:10.1f} {ob / pb:6.2f}", flush=True)
+                  f" {o['gflops'] / p['gflops']:6.2f} {ob:10.1f} {pb:10.1f} {ob / pb:6.2f}"
+                  f" {o.get('of_peak', float('nan')):7.2f} {o.get('peak_gflops', float('nan')):6.0f}", flush=True)
 
 
 if __name__ == "__main__":

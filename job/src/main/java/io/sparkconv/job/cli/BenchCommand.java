@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     description =
         "Time each layer shape of SHAPES.json (format of conf/bench-shapes.json) after warm-up;"
             + " one JSON line per shape on stdout with name, seconds (median forward pass of the"
-            + " whole batch), gflops (PyTorch's FLOP count), backend, threads.")
+            + " whole batch), gflops (PyTorch's FLOP count), backend, threads and, on the CPU,"
+            + " peak_gflops (this machine's FMA peak on as many threads) and of_peak.")
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

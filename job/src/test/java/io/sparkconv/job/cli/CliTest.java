@@ -147,6 +147,10 @@ class CliTest {
       com.fasterxml.jackson.databind.JsonNode j = JSON.readTree(line);
       assertTrue(j.get("seconds").asDouble() > 0, line);
       assertTrue(j.get("gflops").asDouble() > 0, line);
+      // The machine's FMA peak on the same threads, and the shape's share of it.
+      double peak = j.get("peak_gflops").asDouble();
+      assertTrue(peak > 0, line);
+      assertEquals(j.get("gflops").asDouble() / peak, j.get("of_peak").asDouble(), 1e-3, line);
     }
     assertEquals("a", JSON.readTree(lines.get(0)).get("name").asText());
     assertEquals("b", JSON.readTree(lines.get(1)).get("name").asText());

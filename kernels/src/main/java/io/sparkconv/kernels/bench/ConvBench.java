@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkconv.kernels.backend.BackendSelector;
 import io.sparkconv.kernels.backend.ConvBackend;
 import io.sparkconv.kernels.backend.ConvPlan;
+import io.sparkconv.kernels.backend.Device;
+import io.sparkconv.kernels.cpu.FmaPeak;
 import io.sparkconv.kernels.spec.ConvGeometry;
 import io.sparkconv.kernels.spec.ConvShapes;
 import io.sparkconv.kernels.spec.ConvSpec;
@@ -23,6 +25,10 @@ import java.util.Random;
 /**
  * The engine of {@code sparkconv bench}: for each layer shape of a shapes file, plans the layer
  * with random weights, warms up, times forward passes of the whole batch and prints one JSON line.
+ *
+ * <p>On the CPU each line also carries {@code peak_gflops}, this machine's FMA peak on as many
+ * threads measured once at the start ({@link FmaPeak}), and {@code of_peak}, the shape's share of
+ * it.
  *
  * <p>Shapes file: a JSON array of objects {@code name, op (conv2d | conv_transpose2d), n, cin,
  * cout, h, w, k ([kh, kw] or int), stride, pad, groups}, optional {@code dilation}, {@code dtype}
@@ -44,8 +50,10 @@ public final class ConvBench {
   public static List<BenchResult> run(Path shapes, BenchOptions opts, PrintStream out)
       throws IOException {
     List<BenchResult> results = new ArrayList<>();
-    for (Shape s : parse(shapes)) {
-      BenchResult r = time(s, opts);
+    List<Shape> all = parse(shapes);
+    double peak = opts.device() == Device.GPU ? Double.NaN : FmaPeak.gflops(opts.threads());
+    for (Shape s : all) {
+      BenchResult r = time(s, opts, peak);
       out.println(r.toJson());
       out.flush();
       results.add(r);
@@ -131,8 +139,12 @@ public final class ConvBench {
     return Size2.of(v.asInt());
   }
 
-  /** Times one shape. */
-  public static BenchResult time(Shape s, BenchOptions opts) {
+  /**
+   * Times one shape.
+   *
+   * @param peak the machine's FMA peak for {@code opts.threads()} ({@link FmaPeak}), or NaN
+   */
+  public static BenchResult time(Shape s, BenchOptions opts, double peak) {
     ConvSpec spec = s.spec();
     ConvBackend backend = backend(spec, opts);
     Random rnd = new Random(42);
@@ -166,7 +178,8 @@ public final class ConvBench {
           median,
           g.flops() / median / 1e9,
           sorted[0] / 1e9,
-          g.toString());
+          g.toString(),
+          peak);
     }
   }
 

@@ -24,6 +24,66 @@ interface CpuKernels {
   int lanes();
 
   /**
+   * The probe behind {@link FmaPeak}: {@code rounds} rounds of 16 independent float32 multiply-adds
+   * of {@link #lanes()} lanes each, all in registers (no memory operands), so that a core runs them
+   * at its FMA throughput. Returns a sum that depends on every one of them.
+   */
+  default double fmaRounds(int rounds) {
+    float a = 0.999f;
+    float b = 1e-3f;
+    float c0 = 0;
+    float c1 = 1;
+    float c2 = 2;
+    float c3 = 3;
+    float c4 = 4;
+    float c5 = 5;
+    float c6 = 6;
+    float c7 = 7;
+    float c8 = 8;
+    float c9 = 9;
+    float c10 = 10;
+    float c11 = 11;
+    float c12 = 12;
+    float c13 = 13;
+    float c14 = 14;
+    float c15 = 15;
+    for (int r = 0; r < rounds; r++) {
+      c0 = Math.fma(c0, a, b);
+      c1 = Math.fma(c1, a, b);
+      c2 = Math.fma(c2, a, b);
+      c3 = Math.fma(c3, a, b);
+      c4 = Math.fma(c4, a, b);
+      c5 = Math.fma(c5, a, b);
+      c6 = Math.fma(c6, a, b);
+      c7 = Math.fma(c7, a, b);
+      c8 = Math.fma(c8, a, b);
+      c9 = Math.fma(c9, a, b);
+      c10 = Math.fma(c10, a, b);
+      c11 = Math.fma(c11, a, b);
+      c12 = Math.fma(c12, a, b);
+      c13 = Math.fma(c13, a, b);
+      c14 = Math.fma(c14, a, b);
+      c15 = Math.fma(c15, a, b);
+    }
+    return (double) c0
+        + c1
+        + c2
+        + c3
+        + c4
+        + c5
+        + c6
+        + c7
+        + c8
+        + c9
+        + c10
+        + c11
+        + c12
+        + c13
+        + c14
+        + c15;
+  }
+
+  /**
    * {@code c[r][j] (+)= bias[r] + Σ_k a[k][r]·b[k][j]} for {@code r < rows, j < cols}.
    *
    * @param bias null for none; read only when {@code accumulate} is false

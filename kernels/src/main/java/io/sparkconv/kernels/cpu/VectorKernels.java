@@ -3,6 +3,7 @@ package io.sparkconv.kernels.cpu;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -130,6 +131,64 @@ final class VectorKernels implements CpuKernels {
   @Override
   public int lanes() {
     return LEN;
+  }
+
+  @Override
+  public double fmaRounds(int rounds) {
+    FloatVector a = FloatVector.broadcast(SF, 0.999f);
+    FloatVector b = FloatVector.broadcast(SF, 1e-3f);
+    FloatVector c0 = FloatVector.broadcast(SF, 0);
+    FloatVector c1 = FloatVector.broadcast(SF, 1);
+    FloatVector c2 = FloatVector.broadcast(SF, 2);
+    FloatVector c3 = FloatVector.broadcast(SF, 3);
+    FloatVector c4 = FloatVector.broadcast(SF, 4);
+    FloatVector c5 = FloatVector.broadcast(SF, 5);
+    FloatVector c6 = FloatVector.broadcast(SF, 6);
+    FloatVector c7 = FloatVector.broadcast(SF, 7);
+    FloatVector c8 = FloatVector.broadcast(SF, 8);
+    FloatVector c9 = FloatVector.broadcast(SF, 9);
+    FloatVector c10 = FloatVector.broadcast(SF, 10);
+    FloatVector c11 = FloatVector.broadcast(SF, 11);
+    FloatVector c12 = FloatVector.broadcast(SF, 12);
+    FloatVector c13 = FloatVector.broadcast(SF, 13);
+    FloatVector c14 = FloatVector.broadcast(SF, 14);
+    FloatVector c15 = FloatVector.broadcast(SF, 15);
+    for (int r = 0; r < rounds; r++) {
+      c0 = c0.fma(a, b);
+      c1 = c1.fma(a, b);
+      c2 = c2.fma(a, b);
+      c3 = c3.fma(a, b);
+      c4 = c4.fma(a, b);
+      c5 = c5.fma(a, b);
+      c6 = c6.fma(a, b);
+      c7 = c7.fma(a, b);
+      c8 = c8.fma(a, b);
+      c9 = c9.fma(a, b);
+      c10 = c10.fma(a, b);
+      c11 = c11.fma(a, b);
+      c12 = c12.fma(a, b);
+      c13 = c13.fma(a, b);
+      c14 = c14.fma(a, b);
+      c15 = c15.fma(a, b);
+    }
+    double sum = 0;
+    sum += c0.reduceLanes(VectorOperators.ADD);
+    sum += c1.reduceLanes(VectorOperators.ADD);
+    sum += c2.reduceLanes(VectorOperators.ADD);
+    sum += c3.reduceLanes(VectorOperators.ADD);
+    sum += c4.reduceLanes(VectorOperators.ADD);
+    sum += c5.reduceLanes(VectorOperators.ADD);
+    sum += c6.reduceLanes(VectorOperators.ADD);
+    sum += c7.reduceLanes(VectorOperators.ADD);
+    sum += c8.reduceLanes(VectorOperators.ADD);
+    sum += c9.reduceLanes(VectorOperators.ADD);
+    sum += c10.reduceLanes(VectorOperators.ADD);
+    sum += c11.reduceLanes(VectorOperators.ADD);
+    sum += c12.reduceLanes(VectorOperators.ADD);
+    sum += c13.reduceLanes(VectorOperators.ADD);
+    sum += c14.reduceLanes(VectorOperators.ADD);
+    sum += c15.reduceLanes(VectorOperators.ADD);
+    return sum;
   }
 
   @Override

@@ -114,6 +114,30 @@ class KernelInternalsTest {
   }
 
   @Test
+  void fmaProbeRunsEveryRoundOnEveryLane() {
+    // 16 accumulators c_i ← fma(c_i, 0.999, 0.001) from c_i = i: the vector lanes follow the scalar
+    // chains exactly (fused either way), so the vector sum is lanes × the scalar one (up to the
+    // order of the lane reduction).
+    double scalar = CpuKernelsProvider.scalar().fmaRounds(1000);
+    double c = 0;
+    for (int i = 0; i < 16; i++) {
+      float v = i;
+      for (int r = 0; r < 1000; r++) {
+        v = Math.fma(v, 0.999f, 1e-3f);
+      }
+      c += v;
+    }
+    assertEquals(c, scalar, 0.0);
+    assertTrue(Math.abs(scalar - 120) > 1, "the chains moved: " + scalar);
+    for (CpuKernels k : kernels()) {
+      assertEquals(
+          k.lanes() * scalar, k.fmaRounds(1000), 1e-6 * k.lanes() * scalar, k.description());
+    }
+    double peak = FmaPeak.gflops(1);
+    assertTrue(peak > 0 && Double.isFinite(peak), "peak " + peak);
+  }
+
+  @Test
   void everyOutputElementIsWritten() {
     checkAgainstReference(
         ConvSpec.conv2d(7, 9, Size2.of(3)).padding(Padding.of(1)).build(),
