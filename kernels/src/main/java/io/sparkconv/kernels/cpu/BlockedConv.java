@@ -264,7 +264,16 @@ final class BlockedConv {
           // image, 512 channels at 7×7, 2 threads: 8 copies of the band → 2).
           long key = run | (job / split);
           if (sc.panelKey != key) {
-            fill(x, img, oh0, oh1 - oh0 + bandRows - band, bandRows, s, g, sh, sc.map(g.inW()));
+            fill(
+                x,
+                img,
+                oh0,
+                oh1 - oh0 + bandRows - band,
+                bandRows,
+                s,
+                g,
+                sh,
+                sc.map(Math.max(g.inW(), BLOCK_C)));
             sc.panelKey = key;
           }
           // The band's output rows of all tiles, [position][channel], rows outW apart (a last
@@ -405,7 +414,14 @@ final class BlockedConv {
               ? base + sh.slot[a * sW + b] * stride * rowLen + r * BLOCK_C
               : discard;
     }
-    kern.blockPositions(x, src + c0, planeStride, BLOCK_C - 1, s, 0, map, 0, c1 - c0);
+    int count = c1 - c0;
+    if (count < BLOCK_C && src + c0 + (BLOCK_C - 1) * planeStride + BLOCK_C <= x.length) {
+      // A row narrower than 16 columns (7×7 maps): one 16×16 transpose reading on into the next
+      // row, its extra columns discarded, instead of 16 scalar copies per column.
+      Arrays.fill(map, count, BLOCK_C, discard);
+      count = BLOCK_C;
+    }
+    kern.blockPositions(x, src + c0, planeStride, BLOCK_C - 1, s, 0, map, 0, count);
   }
 
   /** Drops the pooled scratch buffers (the plan stays usable; they regrow). */
