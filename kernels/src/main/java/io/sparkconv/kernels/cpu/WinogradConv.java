@@ -33,7 +33,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the packed register tile, then the output transform adds the bias and writes the valid outputs
  * (runs of whole tiles side by side as interleaved rows). Runs of at least as many images as
  * threads take one image per job instead ({@link #PER_IMAGE}): the job splits its image into a
- * pooled one-image source, which stays in cache, then runs all its panels.
+ * pooled one-image source, which stays in cache, then runs all its panels. Runs that pack their
+ * tiles across images with large transformed weights run as one batched GEMM per phase instead
+ * ({@link #batched}): every weight block meets all panels while it is in L1.
  *
  * <p>Glossary: E transform elements (16, 36 or 9), T patch size (4, 6 or 3), TO output tile side (2
  * or 4), ξ element, U transformed weights, V transformed input tiles, M products; (rh, rw) output
@@ -70,6 +72,27 @@ final class WinogradConv {
   static final double PACK_BELOW =
       Double.parseDouble(System.getProperty("sparkconv.cpu.winogradPackBelow", "0.6"));
 
+  /**
+   * Packed runs multiply all their panels per weight block ({@link #batched}; {@code
+   * -Dsparkconv.cpu.winogradBatched=false}: one panel per job against all of U).
+   */
+  static final boolean BATCHED =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.winogradBatched", "true"));
+
+  /** K block of {@link #batched}: an MR×KC weight block stays in L1 across the run's panels. */
+  private static final int BATCHED_KC = Integer.getInteger("sparkconv.cpu.winogradBatchedKc", 256);
+
+  /**
+   * The smallest U (bytes, all elements and groups) for which {@link #batched} pays: a quarter of
+   * this machine's 32 MB L3. 8 × 512 channels at 7×7: 1 / 2 threads 101 → 137 / 242 → 256 GFLOP/s
+   * (medians of 5 alternating rounds); 256 channels (4 MB): 115 → 110 / 230 → 200.
+   */
+  static final long BATCHED_MIN_U_BYTES =
+      Long.getLong("sparkconv.cpu.winogradBatchedMinU", 8L << 20);
+
+  /** The most floats of V (or of M) a batched run holds at once (128 MB each). */
+  private static final long BATCHED_MAX_FLOATS = 32L << 20;
+
   /** Conv2d tiles of a run from which Winograd pays, up to two threads (see {@link #pays}). */
   static final int MIN_TILES = Integer.getInteger("sparkconv.cpu.winogradMinTiles", 64);
 
@@ -97,6 +120,9 @@ final class WinogradConv {
 
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
+
+  /** {@link #BATCHED_MIN_U_BYTES} for this plan (tests take small layers through the path). */
+  long batchedMinU = BATCHED_MIN_U_BYTES;
 
   /**
    * One output phase: outputs {@code oh = rh + osH·q}; input row of patch row r for tile row ty:
@@ -477,6 +503,10 @@ final class WinogradConv {
             int p0 = job * 8;
             fillSource(x, p0, Math.min(8, n * lay.inC() - p0), s, p0, src, g, sc);
           });
+      if (packed && batchedFits(g, src)) {
+        batched(s, offs, y, g, src);
+        return;
+      }
       // Packed: one run of panels covers the whole batch (perImage counts the batch's chunks).
       int imgs = packed ? 1 : n;
       int base = imgs * lay.groups() * perImage;
@@ -576,16 +606,9 @@ final class WinogradConv {
       int mb1,
       Scratch sc) {
     int icg = lay.inCPerGroup();
-    int ocg = lay.outCPerGroup();
     int groups = lay.groups();
     int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, KC));
-    int qRows = gridRows(ph, g);
-    int qCols = gridCols(ph, g);
-    int tH = Ints.ceilDiv(qRows, to);
-    int tW = Ints.ceilDiv(qCols, to);
-    int perImg = tH * tW;
-    int grid = packed ? g.n() * perImg : tH * src.pw;
-    int panels = Ints.ceilDiv(grid, nr);
+    Tiles tl = new Tiles(g, src, ph, packed);
     // V[ξ] and M[ξ] blocks one cache line apart from a multiple of 4 KB: the transforms read and
     // write one row of each of the E blocks, which would otherwise share one L1 set.
     int vs = spread(kc * nr);
@@ -594,65 +617,20 @@ final class WinogradConv {
     int outTmp = elems * ms;
     int gat = outTmp + to * to * nr;
     float[] m = sc.tile(gat + (packed ? elems * nr : 0));
-    int imgIn = lay.inC() * src.channel(to);
     int sBase = (sImg * lay.inC() + grp * icg) * src.channel(to);
-    int ohw = g.outH() * g.outW();
-    int imgOut = lay.outC() * ohw;
-    int yBase = (img * lay.outC() + grp * ocg) * ohw;
-    int os = lay.transposed() ? 2 : 1;
-    // Per lane j of a panel: the tile's source offset, its output offset (−1: no tile; both
-    // relative to the run's image, group and channel) and its output rows · 8 + columns; then the
-    // panel's store plan: runs of whole tiles side by side in the output rows (first lane, length),
-    // written row by row with an interleave, and the other tiles' lanes, written one by one.
     int[] lanes = sc.taps(6 * nr);
-    int runs = 3 * nr;
     int ppj = panelsPerJob(packed);
-    int p1 = Math.min(panels, (chunk + 1) * ppj);
+    int p1 = Math.min(tl.panels, (chunk + 1) * ppj);
     for (int p = chunk * ppj; p < p1; p++) {
-      int col0 = p * nr;
-      for (int j = 0; j < nr; j++) {
-        int t = col0 + j;
-        int im = packed ? t / Math.max(1, perImg) : 0;
-        int rem = packed ? t - im * perImg : t;
-        int ty = packed ? rem / tW : rem / src.pw;
-        int tx = packed ? rem - ty * tW : rem - ty * src.pw;
-        boolean tile = t < grid && tx < tW;
-        int q = to * ty;
-        int r = to * tx;
-        lanes[j] = tile ? im * imgIn + ty * src.pw + tx : 0;
-        lanes[nr + j] = tile ? im * imgOut + (ph.rh + os * q) * g.outW() + ph.rw + os * r : -1;
-        lanes[2 * nr + j] = Math.min(to, qRows - q) * 8 + Math.min(to, qCols - r);
-      }
-      int nRuns = 0;
-      int nSingles = 0;
-      for (int j = 0; j < nr; j++) {
-        if (lanes[nr + j] < 0) {
-          continue;
-        }
-        if (os != 1 || lanes[2 * nr + j] != to * 8 + to) {
-          lanes[6 * nr - 1 - nSingles++] = j;
-        } else if (nRuns > 0
-            && lanes[runs + 2 * nRuns - 2] + lanes[runs + 2 * nRuns - 1] == j
-            && lanes[nr + j] == lanes[nr + j - 1] + to) {
-          lanes[runs + 2 * nRuns - 1]++;
-        } else {
-          lanes[runs + 2 * nRuns] = j;
-          lanes[runs + 2 * nRuns + 1] = 1;
-          nRuns++;
-        }
-      }
+      long counts = laneMap(tl, p, lanes);
       for (int k0 = 0; k0 < icg; k0 += kc) {
         int kcl = Math.min(kc, icg - k0);
         for (int ic = 0; ic < kcl; ic++) {
           int b = sBase + (k0 + ic) * src.channel(to);
           if (packed) {
-            // Gather each patch element of the panel's tiles into one contiguous row.
-            for (int e = 0; e < elems; e++) {
-              kern.gatherPanel(s, b + off[e], lanes, m, gat + e * nr);
-            }
-            input(m, gat, gatherOffs, v, ic * nr, vs);
+            gatherInput(s, b, off, lanes, m, gat, v, ic * nr, vs);
           } else {
-            input(s, b + col0, off, v, ic * nr, vs);
+            input(s, b + p * nr, off, v, ic * nr, vs);
           }
         }
         for (int xi = 0; xi < elems; xi++) {
@@ -676,58 +654,291 @@ final class WinogradConv {
           }
         }
       }
-      // Output transform and store of the valid outputs of each tile.
-      for (int oc = mb0 * mr; oc < Math.min(ocg, mb1 * mr); oc++) {
-        float bv = bias == null ? 0f : bias[grp * ocg + oc];
-        switch (variant) {
-          case F23 -> kern.winogradOutput(m, oc * nr, ms, bv, m, outTmp);
-          case F43 -> kern.winograd43Output(m, oc * nr, ms, bv, m, outTmp);
-          case F22 -> kern.winograd22Output(m, oc * nr, ms, bv, m, outTmp);
-          case F42 -> kern.winograd42Output(m, oc * nr, ms, bv, m, outTmp);
-        }
-        int yo = yBase + oc * ohw;
-        for (int i = 0; i < nRuns; i++) {
-          int j = lanes[runs + 2 * i];
-          int len = lanes[runs + 2 * i + 1];
-          for (int a = 0; a < to; a++) {
-            int d = yo + lanes[nr + j] + a * g.outW();
-            int c = outTmp + to * a * nr + j;
-            if (to == 4) {
-              kern.interleave4(m, c, nr, y, d, len);
-            } else {
-              kern.interleave2(m, c, c + nr, y, d, len);
-            }
+      storeTiles(m, 0, ms, m, outTmp, lanes, counts, mb0 * mr, mb1 * mr, y, g, img, grp);
+    }
+  }
+
+  /** Floats of V (then of M) for one packed panel of one group: E blocks of K (then M) rows. */
+  private long batchedPanel(int rows) {
+    return (long) elems * spread(rows * nr);
+  }
+
+  private boolean batchedFits(ConvGeometry g, Source src) {
+    long panels = 0;
+    for (Phase ph : phases) {
+      panels = Math.max(panels, new Tiles(g, src, ph, true).panels);
+    }
+    long most =
+        panels * lay.groups() * Math.max(batchedPanel(lay.inCPerGroup()), batchedPanel(mPad));
+    long uBytes = 4L * elems * lay.groups() * mPad * lay.inCPerGroup();
+    return BATCHED && panels >= 2 && uBytes >= batchedMinU && most <= BATCHED_MAX_FLOATS;
+  }
+
+  /**
+   * A packed run (small images, tiles packed across the batch) as one batched GEMM per phase, in
+   * three passes over all its panels: (1) per panel and group, gather and transform the input tiles
+   * into {@code V[panel][group][ξ][K][NR]}; (2) per group, element ξ and share of the output
+   * channels, {@code M[panel][group][ξ] = U[ξ]·V[panel][group][ξ]}, each MR×KC weight block of U
+   * multiplied with every panel while it is in L1; (3) per panel and group, the output transform
+   * and the stores. Job by job (one panel each, all of U per panel), every panel streamed all of U
+   * and its K-blocked M from L3 ({@code 16 × 512 × 512} floats for 512 channels at 7×7).
+   */
+  private void batched(float[] s, int[][] offs, float[] y, ConvGeometry g, Source src) {
+    int icg = lay.inCPerGroup();
+    int ocg = lay.outCPerGroup();
+    int groups = lay.groups();
+    int mBlocks = mPad / mr;
+    int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, BATCHED_KC));
+    int vs = spread(icg * nr);
+    int ms = spread(mPad * nr);
+    for (int i = 0; i < phases.length; i++) {
+      Phase ph = phases[i];
+      int[] off = offs[i];
+      Tiles tl = new Tiles(g, src, ph, true);
+      int panels = tl.panels;
+      if (panels == 0) {
+        continue;
+      }
+      int units = panels * groups;
+      float[] v = Pools.borrow(sources, (int) (units * batchedPanel(icg)));
+      float[] m = Pools.borrow(sources, (int) (units * batchedPanel(mPad)));
+      try {
+        Parallel.run(
+            threads,
+            units,
+            scratch,
+            (u, sc) -> {
+              int p = u / groups;
+              int grp = u % groups;
+              int[] lanes = sc.taps(6 * nr);
+              laneMap(tl, p, lanes);
+              float[] gat = sc.tile(elems * nr);
+              int sBase = grp * icg * src.channel(to);
+              int vOff = u * elems * vs;
+              for (int ic = 0; ic < icg; ic++) {
+                gatherInput(
+                    s, sBase + ic * src.channel(to), off, lanes, gat, 0, v, vOff + ic * nr, vs);
+              }
+            });
+        // Output-channel shares: enough jobs for the threads, whole MR blocks.
+        int perPass = groups * elems;
+        int split = Math.min(mBlocks, Math.max(1, Ints.ceilDiv(4 * threads, perPass)));
+        Parallel.run(
+            threads,
+            perPass * split,
+            scratch,
+            (job, sc) -> {
+              int part = job % split;
+              int xi = job / split % elems;
+              int grp = job / split / elems;
+              int uBase = (xi * groups + grp) * mPad * icg;
+              for (int mb = mBlocks * part / split; mb < mBlocks * (part + 1) / split; mb++) {
+                for (int k0 = 0; k0 < icg; k0 += kc) {
+                  int kcl = Math.min(kc, icg - k0);
+                  for (int p = 0; p < panels; p++) {
+                    int u = p * groups + grp;
+                    kern.gemmTile(
+                        ph.u,
+                        uBase + mb * mr * icg + k0 * mr,
+                        v,
+                        (u * elems + xi) * vs + k0 * nr,
+                        kcl,
+                        null,
+                        0,
+                        k0 > 0,
+                        m,
+                        (u * elems + xi) * ms + mb * mr * nr,
+                        nr,
+                        mr,
+                        nr,
+                        sc.edge);
+                  }
+                }
+              }
+            });
+        Parallel.run(
+            threads,
+            units,
+            scratch,
+            (u, sc) -> {
+              int[] lanes = sc.taps(6 * nr);
+              long counts = laneMap(tl, u / groups, lanes);
+              float[] tmp = sc.tile(to * to * nr);
+              storeTiles(m, u * elems * ms, ms, tmp, 0, lanes, counts, 0, ocg, y, g, 0, u % groups);
+            });
+      } finally {
+        sources.add(v);
+        sources.add(m);
+      }
+    }
+  }
+
+  /** Geometry of a phase's tiles in one run: grid or packed panels of TO×TO output tiles. */
+  private final class Tiles {
+    final boolean packed;
+    final int qRows;
+    final int qCols;
+    final int tW;
+    final int perImg;
+    final int grid;
+    final int panels;
+    final int pw;
+    final int imgIn;
+    final int imgOut;
+    final int outW;
+    final Phase ph;
+
+    Tiles(ConvGeometry g, Source src, Phase ph, boolean packed) {
+      this.packed = packed;
+      this.ph = ph;
+      qRows = gridRows(ph, g);
+      qCols = gridCols(ph, g);
+      int tH = Ints.ceilDiv(qRows, to);
+      tW = Ints.ceilDiv(qCols, to);
+      perImg = tH * tW;
+      grid = packed ? g.n() * perImg : tH * src.pw;
+      panels = Ints.ceilDiv(grid, nr);
+      pw = src.pw;
+      imgIn = lay.inC() * src.channel(to);
+      imgOut = lay.outC() * g.outH() * g.outW();
+      outW = g.outW();
+    }
+  }
+
+  /**
+   * The lane plan of panel p: per lane j, the tile's source offset, its output offset (−1: no tile;
+   * both relative to the run's image, group and channel) and its output rows · 8 + columns; then
+   * the panel's store plan: runs of whole tiles side by side in the output rows (first lane,
+   * length), written row by row with an interleave, and the other tiles' lanes, written one by one
+   * from the end of {@code lanes} (6·NR ints). Returns {@code runs << 32 | singles}.
+   */
+  private long laneMap(Tiles tl, int p, int[] lanes) {
+    int os = lay.transposed() ? 2 : 1;
+    int runs = 3 * nr;
+    int col0 = p * nr;
+    for (int j = 0; j < nr; j++) {
+      int t = col0 + j;
+      int im = tl.packed ? t / Math.max(1, tl.perImg) : 0;
+      int rem = tl.packed ? t - im * tl.perImg : t;
+      int ty = tl.packed ? rem / tl.tW : rem / tl.pw;
+      int tx = tl.packed ? rem - ty * tl.tW : rem - ty * tl.pw;
+      boolean tile = t < tl.grid && tx < tl.tW;
+      int q = to * ty;
+      int r = to * tx;
+      lanes[j] = tile ? im * tl.imgIn + ty * tl.pw + tx : 0;
+      lanes[nr + j] =
+          tile ? im * tl.imgOut + (tl.ph.rh + os * q) * tl.outW + tl.ph.rw + os * r : -1;
+      lanes[2 * nr + j] = Math.min(to, tl.qRows - q) * 8 + Math.min(to, tl.qCols - r);
+    }
+    int nRuns = 0;
+    int nSingles = 0;
+    for (int j = 0; j < nr; j++) {
+      if (lanes[nr + j] < 0) {
+        continue;
+      }
+      if (os != 1 || lanes[2 * nr + j] != to * 8 + to) {
+        lanes[6 * nr - 1 - nSingles++] = j;
+      } else if (nRuns > 0
+          && lanes[runs + 2 * nRuns - 2] + lanes[runs + 2 * nRuns - 1] == j
+          && lanes[nr + j] == lanes[nr + j - 1] + to) {
+        lanes[runs + 2 * nRuns - 1]++;
+      } else {
+        lanes[runs + 2 * nRuns] = j;
+        lanes[runs + 2 * nRuns + 1] = 1;
+        nRuns++;
+      }
+    }
+    return (long) nRuns << 32 | nSingles;
+  }
+
+  /**
+   * Gathers each patch element of a packed panel's tiles (one input channel at {@code b}) into one
+   * contiguous row of {@code m} at {@code gat}, then transforms them into V.
+   */
+  private void gatherInput(
+      float[] s, int b, int[] off, int[] lanes, float[] m, int gat, float[] v, int vOff, int vs) {
+    for (int e = 0; e < elems; e++) {
+      kern.gatherPanel(s, b + off[e], lanes, m, gat + e * nr);
+    }
+    input(m, gat, gatherOffs, v, vOff, vs);
+  }
+
+  /**
+   * Output transform of products {@code M[ξ]} at {@code m[mOff + ξ·ms + oc·NR]} for output channels
+   * {@code [oc0, oc1)} of the group (bias added), and the store of each panel tile's valid outputs
+   * by its lane plan ({@link #laneMap}); {@code outTmp} is room for one TO×TO×NR tile.
+   */
+  private void storeTiles(
+      float[] m,
+      int mOff,
+      int ms,
+      float[] tmp,
+      int outTmp,
+      int[] lanes,
+      long counts,
+      int oc0,
+      int oc1,
+      float[] y,
+      ConvGeometry g,
+      int img,
+      int grp) {
+    int ocg = lay.outCPerGroup();
+    int ohw = g.outH() * g.outW();
+    int yBase = (img * lay.outC() + grp * ocg) * ohw;
+    int os = lay.transposed() ? 2 : 1;
+    int runs = 3 * nr;
+    int nRuns = (int) (counts >>> 32);
+    int nSingles = (int) counts;
+    for (int oc = oc0; oc < Math.min(ocg, oc1); oc++) {
+      float bv = bias == null ? 0f : bias[grp * ocg + oc];
+      switch (variant) {
+        case F23 -> kern.winogradOutput(m, mOff + oc * nr, ms, bv, tmp, outTmp);
+        case F43 -> kern.winograd43Output(m, mOff + oc * nr, ms, bv, tmp, outTmp);
+        case F22 -> kern.winograd22Output(m, mOff + oc * nr, ms, bv, tmp, outTmp);
+        case F42 -> kern.winograd42Output(m, mOff + oc * nr, ms, bv, tmp, outTmp);
+      }
+      int yo = yBase + oc * ohw;
+      for (int i = 0; i < nRuns; i++) {
+        int j = lanes[runs + 2 * i];
+        int len = lanes[runs + 2 * i + 1];
+        for (int a = 0; a < to; a++) {
+          int d = yo + lanes[nr + j] + a * g.outW();
+          int c = outTmp + to * a * nr + j;
+          if (to == 4) {
+            kern.interleave4(tmp, c, nr, y, d, len);
+          } else {
+            kern.interleave2(tmp, c, c + nr, y, d, len);
           }
         }
-        for (int i = 0; i < nSingles; i++) {
-          int j = lanes[6 * nr - 1 - i];
-          int d = yo + lanes[nr + j];
-          int rows = lanes[2 * nr + j] >> 3;
-          int cols = lanes[2 * nr + j] & 7;
-          if (rows == 2 && cols == 2) {
-            // A whole 2×2 tile (ConvTranspose2d phases: outputs two apart).
-            int o = outTmp + j;
-            y[d] = m[o];
-            y[d + os] = m[o + nr];
-            y[d + os * g.outW()] = m[o + 2 * nr];
-            y[d + os * g.outW() + os] = m[o + 3 * nr];
-            continue;
+      }
+      for (int i = 0; i < nSingles; i++) {
+        int j = lanes[6 * nr - 1 - i];
+        int d = yo + lanes[nr + j];
+        int rows = lanes[2 * nr + j] >> 3;
+        int cols = lanes[2 * nr + j] & 7;
+        if (rows == 2 && cols == 2) {
+          // A whole 2×2 tile (ConvTranspose2d phases: outputs two apart).
+          int o = outTmp + j;
+          y[d] = tmp[o];
+          y[d + os] = tmp[o + nr];
+          y[d + os * g.outW()] = tmp[o + 2 * nr];
+          y[d + os * g.outW() + os] = tmp[o + 3 * nr];
+          continue;
+        }
+        if (rows == 4 && cols == 4) {
+          // A whole 4×4 tile, outputs os apart.
+          int o = outTmp + j;
+          for (int a = 0; a < 4; a++, d += os * g.outW(), o += 4 * nr) {
+            y[d] = tmp[o];
+            y[d + os] = tmp[o + nr];
+            y[d + 2 * os] = tmp[o + 2 * nr];
+            y[d + 3 * os] = tmp[o + 3 * nr];
           }
-          if (rows == 4 && cols == 4) {
-            // A whole 4×4 tile, outputs os apart.
-            int o = outTmp + j;
-            for (int a = 0; a < 4; a++, d += os * g.outW(), o += 4 * nr) {
-              y[d] = m[o];
-              y[d + os] = m[o + nr];
-              y[d + 2 * os] = m[o + 2 * nr];
-              y[d + 3 * os] = m[o + 3 * nr];
-            }
-            continue;
-          }
-          for (int a = 0; a < rows; a++) {
-            for (int b = 0; b < cols; b++) {
-              y[d + os * (a * g.outW() + b)] = m[outTmp + (to * a + b) * nr + j];
-            }
+          continue;
+        }
+        for (int a = 0; a < rows; a++) {
+          for (int b = 0; b < cols; b++) {
+            y[d + os * (a * g.outW() + b)] = tmp[outTmp + (to * a + b) * nr + j];
           }
         }
       }
@@ -746,6 +957,12 @@ final class WinogradConv {
   /** A block stride of at least {@code size} floats that is an odd number of cache lines. */
   private static int spread(int size) {
     return OffsetGemmConv.spreadStride(size);
+  }
+
+  /** Whether a run of this geometry runs as one batched GEMM per phase (for tests). */
+  boolean batched(ConvGeometry g) {
+    Source src = source(g);
+    return packs(g, src) && batchedFits(g, src);
   }
 
   /** Whether a run of this geometry packs its tiles across images (for tests). */

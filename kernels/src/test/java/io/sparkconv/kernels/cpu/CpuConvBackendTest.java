@@ -1037,6 +1037,77 @@ class CpuConvBackendTest {
     assertTrue(two.packs(g7));
   }
 
+  /**
+   * Packed Winograd runs as one batched GEMM per phase (all panels per weight block; on by default
+   * only for transformed weights of 8 MB and more, taken here by small layers): F(2x2,3x3) and
+   * F(4x4,3x3) with uneven panels, groups, ConvTranspose2d's four phases, K blocks, at 1 to 3
+   * threads, against the reference and against the same plan's panel-by-panel jobs.
+   */
+  @Test
+  void batchedWinogradMatchesTheReference() {
+    record Run(ConvSpec spec, int[] in, boolean large) {}
+    List<Run> runs =
+        List.of(
+            new Run(
+                conv(24, 40, 3, 3).padding(Padding.of(1)).build(), new int[] {9, 24, 7, 7}, false),
+            new Run(
+                conv(40, 24, 3, 3).padding(Padding.of(1)).build(), new int[] {12, 40, 9, 6}, true),
+            new Run(
+                conv(48, 64, 3, 3).groups(2).padding(Padding.of(1)).build(),
+                new int[] {6, 48, 7, 7},
+                false),
+            new Run(
+                conv(300, 24, 3, 3).padding(Padding.of(1)).build(),
+                new int[] {4, 300, 7, 7},
+                false),
+            new Run(
+                deconv(64, 48, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+                new int[] {5, 64, 5, 6},
+                false));
+    for (Run r : runs) {
+      Random rnd = new Random(11);
+      Tensor w = fill(DType.FLOAT32, r.spec().weightShape(), rnd, true);
+      Tensor b = fill(DType.FLOAT32, r.spec().biasShape(), rnd, true);
+      Tensor x = fill(DType.FLOAT32, r.in(), rnd, true);
+      ConvGeometry g = ConvShapes.geometry(r.spec(), r.in());
+      Tensor want;
+      try (ConvPlan ref = REF.plan(r.spec(), w, b, 1)) {
+        want = ref.run(x, g);
+      }
+      double max = 1;
+      for (float v : want.floats()) {
+        max = Math.max(max, Math.abs(v));
+      }
+      for (CpuKernels k : kernelsHere()) {
+        for (int threads = 1; threads <= 3; threads++) {
+          ConvLayout lay = ConvLayout.of(r.spec(), 1);
+          WinogradConv wc = new WinogradConv(k, lay, w.floats(), b.floats(), threads, r.large());
+          wc.batchedMinU = 0;
+          assertTrue(wc.batched(g), r + " should run batched");
+          float[] got = new float[want.floats().length];
+          Arrays.fill(got, Float.NaN);
+          wc.run(x.floats(), got, g);
+          wc.batchedMinU = Long.MAX_VALUE;
+          assertFalse(wc.batched(g));
+          float[] jobs = new float[got.length];
+          wc.run(x.floats(), jobs, g);
+          double tol = (r.large() ? 1e-5 : 0) * max;
+          for (int i = 0; i < got.length; i++) {
+            String at = r.spec() + " " + k.description() + " threads " + threads + " at " + i;
+            assertEquals(want.floats()[i], got[i], tol, at);
+            assertEquals(jobs[i], got[i], tol, at);
+          }
+        }
+      }
+    }
+  }
+
+  private static List<CpuKernels> kernelsHere() {
+    return CpuKernelsProvider.vectorAvailable()
+        ? List.of(CpuKernelsProvider.vector(), CpuKernelsProvider.scalar())
+        : List.of(CpuKernelsProvider.scalar());
+  }
+
   @Test
   void planIsSafeFromSeveralThreads() throws Exception {
     ConvSpec spec = conv(16, 24, 3, 3).padding(Padding.of(1)).build();
