@@ -445,6 +445,7 @@ final class WinogradConv {
     int padL = lay.transposed() ? 0 : g.padLeft();
     int[][] offs = new int[phases.length][elems];
     int[] chunks = new int[phases.length];
+    Tiles[] tiles = new Tiles[phases.length];
     int perImage = 0;
     boolean packed = packs(g, src);
     for (int i = 0; i < phases.length; i++) {
@@ -459,10 +460,11 @@ final class WinogradConv {
                   : ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
         }
       }
+      tiles[i] = new Tiles(g, src, ph, packed);
       int tH = Ints.ceilDiv(gridRows(ph, g), to);
       int tW = Ints.ceilDiv(gridCols(ph, g), to);
-      int tiles = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
-      chunks[i] = Ints.ceilDiv(Ints.ceilDiv(tiles, nr), panelsPerJob(packed));
+      int count = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
+      chunks[i] = Ints.ceilDiv(Ints.ceilDiv(count, nr), panelsPerJob(packed));
       perImage += chunks[i];
     }
     int per = perImage;
@@ -481,9 +483,7 @@ final class WinogradConv {
               for (int grp = 0; grp < lay.groups(); grp++) {
                 for (int i = 0; i < phases.length; i++) {
                   for (int chunk = 0; chunk < chunks[i]; chunk++) {
-                    job(
-                        si, offs[i], y, g, src, phases[i], false, img, 0, grp, chunk, 0, mBlocks,
-                        sc);
+                    job(si, offs[i], y, src, tiles[i], img, 0, grp, chunk, 0, mBlocks, sc);
                   }
                 }
               }
@@ -503,8 +503,8 @@ final class WinogradConv {
             int p0 = job * 8;
             fillSource(x, p0, Math.min(8, n * lay.inC() - p0), s, p0, src, g, sc);
           });
-      if (packed && batchedFits(g, src)) {
-        batched(s, offs, y, g, src);
+      if (packed && batchedFits(tiles)) {
+        batched(s, offs, tiles, y, g, src);
         return;
       }
       // Packed: one run of panels covers the whole batch (perImage counts the batch's chunks).
@@ -532,9 +532,7 @@ final class WinogradConv {
             for (int i = 0; i < phases.length; i++) {
               if (rest < chunks[i]) {
                 int img = ig % imgs;
-                job(
-                    s, offs[i], y, g, src, phases[i], packed, img, img, ig / imgs, rest, mb0, mb1,
-                    sc);
+                job(s, offs[i], y, src, tiles[i], img, img, ig / imgs, rest, mb0, mb1, sc);
                 return;
               }
               rest -= chunks[i];
@@ -594,10 +592,8 @@ final class WinogradConv {
       float[] s,
       int[] off,
       float[] y,
-      ConvGeometry g,
       Source src,
-      Phase ph,
-      boolean packed,
+      Tiles tl,
       int img,
       int sImg,
       int grp,
@@ -608,7 +604,8 @@ final class WinogradConv {
     int icg = lay.inCPerGroup();
     int groups = lay.groups();
     int kc = Ints.ceilDiv(icg, Ints.ceilDiv(icg, KC));
-    Tiles tl = new Tiles(g, src, ph, packed);
+    Phase ph = tl.ph;
+    boolean packed = tl.packed;
     // V[ξ] and M[ξ] blocks one cache line apart from a multiple of 4 KB: the transforms read and
     // write one row of each of the E blocks, which would otherwise share one L1 set.
     int vs = spread(kc * nr);
@@ -654,7 +651,7 @@ final class WinogradConv {
           }
         }
       }
-      storeTiles(m, 0, ms, m, outTmp, lanes, counts, mb0 * mr, mb1 * mr, y, g, img, grp);
+      storeTiles(m, 0, ms, m, outTmp, lanes, counts, mb0 * mr, mb1 * mr, y, tl.g, img, grp);
     }
   }
 
@@ -663,10 +660,10 @@ final class WinogradConv {
     return (long) elems * spread(rows * nr);
   }
 
-  private boolean batchedFits(ConvGeometry g, Source src) {
+  private boolean batchedFits(Tiles[] tiles) {
     long panels = 0;
-    for (Phase ph : phases) {
-      panels = Math.max(panels, new Tiles(g, src, ph, true).panels);
+    for (Tiles tl : tiles) {
+      panels = Math.max(panels, tl.packed ? tl.panels : 0);
     }
     long most =
         panels * lay.groups() * Math.max(batchedPanel(lay.inCPerGroup()), batchedPanel(mPad));
@@ -683,7 +680,8 @@ final class WinogradConv {
    * and the stores. Job by job (one panel each, all of U per panel), every panel streamed all of U
    * and its K-blocked M from L3 ({@code 16 × 512 × 512} floats for 512 channels at 7×7).
    */
-  private void batched(float[] s, int[][] offs, float[] y, ConvGeometry g, Source src) {
+  private void batched(
+      float[] s, int[][] offs, Tiles[] tiles, float[] y, ConvGeometry g, Source src) {
     int icg = lay.inCPerGroup();
     int ocg = lay.outCPerGroup();
     int groups = lay.groups();
@@ -694,7 +692,7 @@ final class WinogradConv {
     for (int i = 0; i < phases.length; i++) {
       Phase ph = phases[i];
       int[] off = offs[i];
-      Tiles tl = new Tiles(g, src, ph, true);
+      Tiles tl = tiles[i];
       int panels = tl.panels;
       if (panels == 0) {
         continue;
@@ -787,10 +785,12 @@ final class WinogradConv {
     final int imgOut;
     final int outW;
     final Phase ph;
+    final ConvGeometry g;
 
     Tiles(ConvGeometry g, Source src, Phase ph, boolean packed) {
       this.packed = packed;
       this.ph = ph;
+      this.g = g;
       qRows = gridRows(ph, g);
       qCols = gridCols(ph, g);
       int tH = Ints.ceilDiv(qRows, to);
@@ -962,7 +962,12 @@ final class WinogradConv {
   /** Whether a run of this geometry runs as one batched GEMM per phase (for tests). */
   boolean batched(ConvGeometry g) {
     Source src = source(g);
-    return packs(g, src) && batchedFits(g, src);
+    boolean packed = packs(g, src);
+    Tiles[] tiles = new Tiles[phases.length];
+    for (int i = 0; i < phases.length; i++) {
+      tiles[i] = new Tiles(g, src, phases[i], packed);
+    }
+    return packed && batchedFits(tiles);
   }
 
   /** Whether a run of this geometry packs its tiles across images (for tests). */
