@@ -121,6 +121,11 @@ final class WinogradConv {
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<float[]> sources = new ConcurrentLinkedQueue<>();
 
+  /** V and M of {@link #batched} runs, pooled apart from the sources (sizes differ). */
+  private final ConcurrentLinkedQueue<float[]> batchedV = new ConcurrentLinkedQueue<>();
+
+  private final ConcurrentLinkedQueue<float[]> batchedM = new ConcurrentLinkedQueue<>();
+
   /** {@link #BATCHED_MIN_U_BYTES} for this plan (tests take small layers through the path). */
   long batchedMinU = BATCHED_MIN_U_BYTES;
 
@@ -698,8 +703,8 @@ final class WinogradConv {
         continue;
       }
       int units = panels * groups;
-      float[] v = Pools.borrow(sources, (int) (units * batchedPanel(icg)));
-      float[] m = Pools.borrow(sources, (int) (units * batchedPanel(mPad)));
+      float[] v = Pools.borrow(batchedV, (int) (units * batchedPanel(icg)));
+      float[] m = Pools.borrow(batchedM, (int) (units * batchedPanel(mPad)));
       try {
         Parallel.run(
             threads,
@@ -765,8 +770,8 @@ final class WinogradConv {
               storeTiles(m, u * elems * ms, ms, tmp, 0, lanes, counts, 0, ocg, y, g, 0, u % groups);
             });
       } finally {
-        sources.add(v);
-        sources.add(m);
+        batchedV.add(v);
+        batchedM.add(m);
       }
     }
   }
@@ -1004,5 +1009,7 @@ final class WinogradConv {
   void release() {
     scratch.clear();
     sources.clear();
+    batchedV.clear();
+    batchedM.clear();
   }
 }
