@@ -38,6 +38,8 @@ final class BlockedConv {
    * each 16-position chunk lands across several 196-byte planes and every line of y is written in
    * pieces at different times: rx_g32_7 (1024 channels in 32 groups at 7×7, one thread) spent 12 %
    * in the transposes, now 7 % plus 2 % for the copy (78.5 → 81.5 GFLOP/s, 4 alternating rounds).
+   * The band's input rows of such maps likewise go in one run of transposes per channel block
+   * ({@link #fill}; 73 → 78).
    */
   static final boolean WHOLE_COPY =
       Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blockedWholeCopy", "true"));
@@ -287,7 +289,10 @@ final class BlockedConv {
                 s,
                 g,
                 sh,
-                sc.map(Math.max(g.inW(), BLOCK_C)));
+                sc.map(
+                    Math.max(
+                        BLOCK_C,
+                        g.inH() * g.inW() <= WHOLE_COPY_MAX ? g.inH() * g.inW() : g.inW())));
             sc.panelKey = key;
           }
           // The band's output rows of all tiles, [position][channel], rows outW apart (a last
@@ -349,6 +354,41 @@ final class BlockedConv {
     int padT = g.padTop();
     int padL = g.padLeft();
     int rowLen = sh.pw * BLOCK_C;
+    if (WHOLE_COPY
+        && sH == 1
+        && sW == 1
+        && sh.used == 1
+        && sh.lo[0] == padL
+        && sh.hi[0] == iw + padL
+        && map.length >= ih * iw) {
+      // A small map whose band reads whole input rows: each channel block's rows in one run of
+      // 16×16 transposes, every position to its place by one map (7×7: 4 transposes instead of 7
+      // that each read 16 columns for 7).
+      int r0 = Math.max(0, q0 - padT);
+      int r1 = Math.min(ih, q0 + rows - padT);
+      int count = (r1 - r0) * iw;
+      if (count >= BLOCK_C) {
+        for (int j = 0; j < count; j++) {
+          map[j] = (r0 + j / iw + padT - q0) * rowLen + (j % iw + padL) * BLOCK_C;
+        }
+        for (int cb = 0; cb < icb; cb++) {
+          int base = cb * stride * rowLen;
+          for (int q = 0; q < rows; q++) {
+            int row = q0 + q - padT;
+            int d = base + q * rowLen;
+            if (row < 0 || row >= ih) {
+              Arrays.fill(s, d, d + rowLen, 0f);
+            } else {
+              Arrays.fill(s, d, d + padL * BLOCK_C, 0f);
+              Arrays.fill(s, d + (iw + padL) * BLOCK_C, d + rowLen, 0f);
+            }
+          }
+          int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
+          kern.blockPositions(x, x0 + r0 * iw, ih * iw, BLOCK_C - 1, s, base, map, 0, count);
+        }
+        return;
+      }
+    }
     // Row by row, every phase of an input row right after another, while its lines are in L1.
     for (int cb = 0; cb < icb; cb++) {
       int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
