@@ -360,6 +360,7 @@ final class BlockedConv {
         && sh.used == 1
         && sh.lo[0] == padL
         && sh.hi[0] == iw + padL
+        && ih * iw <= WHOLE_COPY_MAX
         && map.length >= ih * iw) {
       // A small map whose band reads whole input rows: each channel block's rows in one run of
       // 16×16 transposes, every position to its place by one map (7×7: 4 transposes instead of 7
