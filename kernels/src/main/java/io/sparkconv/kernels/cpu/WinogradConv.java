@@ -465,11 +465,9 @@ final class WinogradConv {
                   : ((pr % to) * to + pc % to) * src.stride + (pr / to) * src.pw + pc / to;
         }
       }
-      tiles[i] = new Tiles(g, src, ph, packed);
-      int tH = Ints.ceilDiv(gridRows(ph, g), to);
-      int tW = Ints.ceilDiv(gridCols(ph, g), to);
-      int count = packed ? n * tH * tW : tW == 0 ? 0 : tH * src.pw;
-      chunks[i] = Ints.ceilDiv(Ints.ceilDiv(count, nr), panelsPerJob(packed));
+      Tiles tl = new Tiles(g, src, ph, packed);
+      tiles[i] = tl;
+      chunks[i] = Ints.ceilDiv(tl.tW == 0 ? 0 : tl.panels, panelsPerJob(packed));
       perImage += chunks[i];
     }
     int per = perImage;
@@ -695,9 +693,9 @@ final class WinogradConv {
     int vs = spread(icg * nr);
     int ms = spread(mPad * nr);
     for (int i = 0; i < phases.length; i++) {
-      Phase ph = phases[i];
       int[] off = offs[i];
       Tiles tl = tiles[i];
+      Phase ph = tl.ph;
       int panels = tl.panels;
       if (panels == 0) {
         continue;
