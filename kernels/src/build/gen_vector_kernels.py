@@ -378,11 +378,12 @@ def gen_blocked():
       int biasOff,
       int width,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     switch (width) {
 ''']
     for W in range(BLOCK_MIN, BLOCK_MAX + 1):
-        L.append(f'      case {W} -> blocked{W}(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);\n')
+        L.append(f'      case {W} -> blocked{W}(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);\n')
     L.append('      default -> throw new IllegalArgumentException(\n')
     L.append(f'          "width " + width + " outside [{BLOCK_MIN}, {BLOCK_MAX}]");\n')
     L.append('    }\n  }\n')
@@ -397,7 +398,8 @@ def gen_blocked():
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {{
+      int tOff,
+      int ld) {{
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -417,7 +419,7 @@ def gen_blocked():
             L.append(f'        c{j}_0 = b{j}.fma(w0, c{j}_0);\n        c{j}_1 = b{j}.fma(w1, c{j}_1);\n')
         L.append('      }\n    }\n')
         for j in range(W):
-            L.append(f'    c{j}_0.intoArray(t, tOff + {j} * BLOCK_OC);\n    c{j}_1.intoArray(t, tOff + {j} * BLOCK_OC + LEN);\n')
+            L.append(f'    c{j}_0.intoArray(t, tOff + {j} * ld);\n    c{j}_1.intoArray(t, tOff + {j} * ld + LEN);\n')
         L.append('  }\n')
     return ''.join(L)
 

@@ -26,9 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * of this host's FMA peak; the GEMM's tile ~85 in the same layer), the layer 70 → 81 with the input
  * copy (~14 %) and the stores (~6 %).
  *
- * <p>Applies to Conv2d with input channels per group a multiple of 16 and output channels per group
- * a multiple of 32, on 512-bit vectors ({@link CpuKernels#blockedOc()}); runs whose output rows are
- * narrower than {@link CpuKernels#BLOCK_MIN_WIDTH} run elsewhere ({@link #fits}).
+ * <p>ConvTranspose2d (dilation 1) runs as its output phases: output row {@code oh} with {@code (oh
+ * + padding) = m·s + a} reads input rows {@code m − j} through kernel rows {@code a + j·s}, so each
+ * phase is a stride-1 convolution of the unsplit input copy (a halo of {@code ⌈k/s⌉ − 1} zero rows
+ * and columns before it) with its share of the taps. A tile covers consecutive {@code m} of one
+ * column phase, and stores its positions {@code s} apart ({@link CpuKernels#blockedTile}'s {@code
+ * ld}) so that the column phases of an output row interleave in the band's scratch, which goes out
+ * as whole rows like a forward band's. The phase GEMM ({@link OffsetGemmConv}) instead reads the
+ * input planes in place at every k step, as for 1×1 layers (3×3 stride 2, 64→32 at 64², one thread:
+ * see BENCHMARKS.md).
+ *
+ * <p>Applies to Conv2d and ConvTranspose2d with input channels per group a multiple of 16 and
+ * output channels per group a multiple of 32, on 512-bit vectors ({@link CpuKernels#blockedOc()});
+ * runs whose output rows (per column phase, transposed) are narrower than {@link
+ * CpuKernels#BLOCK_MIN_WIDTH} run elsewhere ({@link #fits}).
  */
 final class BlockedConv {
   /**
@@ -46,6 +57,23 @@ final class BlockedConv {
 
   /** The largest output block (floats: channels × positions) copied whole, 16 KB. */
   private static final int WHOLE_COPY_MAX = 4096;
+
+  /**
+   * Whether ConvTranspose2d layers run here ({@code -Dsparkconv.cpu.blockedTransposed=false}: on
+   * the phase GEMM).
+   */
+  static final boolean TRANSPOSED =
+      Boolean.parseBoolean(System.getProperty("sparkconv.cpu.blockedTransposed", "true"));
+
+  /**
+   * Transposed layers whose phases all read the same input (kernel = stride, no padding: UNet's 2×2
+   * upsampling) run here only on maps of fewer input positions: larger ones run as the phase GEMM's
+   * one 1×1-like product with the phases stacked as rows, which reads the input in place (one
+   * thread, GFLOP/s, GEMM / blocked, 3 alternating rounds: 2×2 stride 2 64→32 at 128² 66 / 60,
+   * 128→64 at 64² 82 / 75, 128→64 at 32² 76 / 74; 256→128 at 28² 87 / 97, 512→256 at 14² 75 / 101,
+   * at 7² 85 / 97).
+   */
+  private static final int MERGED_MAX_POSITIONS = 1024;
 
   /** Output rows per job (then output-channel blocks are split when jobs are few). */
   private static final int ROWS_PER_JOB = Integer.getInteger("sparkconv.cpu.blockedRows", 8);
@@ -67,8 +95,20 @@ final class BlockedConv {
   private final int ocb;
   private final int taps;
 
-  /** {@code [OC/OC_B][C/16][kh][kw][16][OC_B]}. */
+  /**
+   * {@code [OC/OC_B][C/16][kh][kw][16][OC_B]}; transposed, per output phase {@code (a, b)} from
+   * {@link #phaseOff}, {@code [OC/OC_B][C/16][j][i][16][OC_B]} for kernel row {@code a + j·sH} and
+   * column {@code b + i·sW}.
+   */
   private final float[] packed;
+
+  /** Transposed: where each output phase's weights start in {@link #packed} (null for Conv2d). */
+  private final int[] phaseOff;
+
+  /** Transposed: kernel rows per row phase and columns per column phase (null for Conv2d). */
+  private final int[] phaseRows;
+
+  private final int[] phaseCols;
 
   /** Bias per output channel (null for none). */
   private final float[] bias;
@@ -82,10 +122,9 @@ final class BlockedConv {
   static boolean applies(ConvLayout lay, CpuKernels kern) {
     int oc = kern.blockedOc();
     return oc > 0
-        && !lay.transposed()
         && lay.inCPerGroup() % BLOCK_C == 0
         && lay.outCPerGroup() % oc == 0
-        && !readsInPlace(lay);
+        && (lay.transposed() ? TRANSPOSED && lay.dH() == 1 && lay.dW() == 1 : !readsInPlace(lay));
   }
 
   /**
@@ -98,7 +137,8 @@ final class BlockedConv {
 
   /** Output positions per register tile for a run of this geometry (for tests). */
   int tileWidth(ConvGeometry g) {
-    return shape(g).width;
+    Shape sh = shape(g);
+    return sh.phases == null ? sh.width : sh.phases.width[0];
   }
 
   BlockedConv(CpuKernels kern, ConvLayout lay, float[] weight, float[] bias, int threads) {
@@ -115,7 +155,17 @@ final class BlockedConv {
     this.ocb = lay.outC() / oc;
     this.taps = lay.kH() * lay.kW();
     this.bias = bias;
-    packed = new float[lay.outC() * lay.inC() * taps];
+    packed = new float[lay.outC() * lay.inCPerGroup() * taps];
+    if (lay.transposed()) {
+      phaseRows = phaseTaps(lay.kH(), lay.sH());
+      phaseCols = phaseTaps(lay.kW(), lay.sW());
+      phaseOff = new int[lay.sH() * lay.sW()];
+      packTransposed(weight);
+      return;
+    }
+    phaseRows = null;
+    phaseCols = null;
+    phaseOff = null;
     for (int ob = 0; ob < ocb; ob++) {
       for (int cb = 0; cb < icbg; cb++) {
         for (int t = 0; t < taps; t++) {
@@ -131,11 +181,55 @@ final class BlockedConv {
     }
   }
 
+  /** Kernel taps {@code r, r + s, r + 2s, … < k} per phase {@code r < s}. */
+  private static int[] phaseTaps(int k, int s) {
+    int[] n = new int[s];
+    for (int r = 0; r < s; r++) {
+      n[r] = r < k ? Ints.ceilDiv(k - r, s) : 0;
+    }
+    return n;
+  }
+
+  /** Packs a transposed layer's weights {@code (inC, outC/groups, kh, kw)} phase by phase. */
+  private void packTransposed(float[] weight) {
+    int icg = lay.inCPerGroup();
+    int ocg = lay.outCPerGroup();
+    int off = 0;
+    for (int a = 0; a < lay.sH(); a++) {
+      for (int b = 0; b < lay.sW(); b++) {
+        int jh = phaseRows[a];
+        int jw = phaseCols[b];
+        phaseOff[a * lay.sW() + b] = off;
+        for (int ob = 0; ob < ocb; ob++) {
+          int grp = ob / ocbg;
+          for (int cb = 0; cb < icbg; cb++) {
+            for (int j = 0; j < jh; j++) {
+              for (int i = 0; i < jw; i++) {
+                int blk = off + (((ob * icbg + cb) * jh + j) * jw + i) * BLOCK_C * oc;
+                int tap = (a + j * lay.sH()) * lay.kW() + b + i * lay.sW();
+                for (int c = 0; c < BLOCK_C; c++) {
+                  int ic = grp * icg + cb * BLOCK_C + c;
+                  for (int o = 0; o < oc; o++) {
+                    int ocl = ob % ocbg * oc + o;
+                    packed[blk + c * oc + o] = weight[(ic * ocg + ocl) * taps + tap];
+                  }
+                }
+              }
+            }
+          }
+        }
+        off += ocb * icbg * jh * jw * BLOCK_C * oc;
+      }
+    }
+  }
+
   /**
    * Per-run sizes: tile width and count per output row, stride phases in use (slot per phase, −1
    * unused), the phase sub-plane {@code ph × pw} positions, output rows per band and the phase rows
    * a band reads, the floats of a band's copy; for the copy, the 16 channel planes' offsets and per
-   * column phase b the positions {@code [lo[b], hi[b])} inside the input (the rest is halo).
+   * column phase b the positions {@code [lo[b], hi[b])} inside the input (the rest is halo), the
+   * copy's strides and padding; output positions a band's last tiles write past its end; the column
+   * phases of a transposed run (null for Conv2d).
    */
   private record Shape(
       int width,
@@ -151,9 +245,24 @@ final class BlockedConv {
       int[] lo,
       int[] hi,
       boolean[] allColumns,
-      int padLeft) {}
+      int sH,
+      int sW,
+      int padTop,
+      int padLeft,
+      int spill,
+      Phases phases) {}
+
+  /**
+   * The column phases of a transposed run: phase b's tiles cover {@code m} in {@code [start[b],
+   * start[b] + chunks[b]·width[b])}, output column {@code m·sW + b − padding}; the copy has {@code
+   * haloH} zero rows and {@code haloW} zero columns before the input.
+   */
+  private record Phases(int[] start, int[] chunks, int[] width, int haloH, int haloW) {}
 
   private Shape shape(ConvGeometry g) {
+    if (lay.transposed()) {
+      return transposedShape(g);
+    }
     int chunks = Ints.ceilDiv(g.outW(), BLOCK_MAX_WIDTH);
     int width = Ints.ceilDiv(g.outW(), chunks);
     int sH = lay.sH();
@@ -209,7 +318,75 @@ final class BlockedConv {
         lo,
         hi,
         allColumns,
-        g.padLeft());
+        sH,
+        sW,
+        g.padTop(),
+        g.padLeft(),
+        chunks * width - g.outW(),
+        null);
+  }
+
+  /**
+   * A transposed run's sizes: one stride-1 copy of the input with a zero halo of {@code ⌈k/s⌉ − 1}
+   * before it (the most taps a phase reads back), tiles per column phase.
+   */
+  private Shape transposedShape(ConvGeometry g) {
+    int sH = lay.sH();
+    int sW = lay.sW();
+    int haloH = Ints.ceilDiv(lay.kH(), sH) - 1;
+    int haloW = Ints.ceilDiv(lay.kW(), sW) - 1;
+    int padL = g.padLeft();
+    int[] start = new int[sW];
+    int[] chunks = new int[sW];
+    int[] width = new int[sW];
+    int minCount = Integer.MAX_VALUE;
+    int end = 0;
+    int spill = 0;
+    for (int b = 0; b < sW; b++) {
+      // Output column ow = m·sW + b − padL in [0, outW).
+      start[b] = Math.max(0, Ints.ceilDiv(padL - b, sW));
+      int count = Math.floorDiv(padL + g.outW() - 1 - b, sW) + 1 - start[b];
+      minCount = Math.min(minCount, count);
+      if (count <= 0) {
+        continue;
+      }
+      chunks[b] = Ints.ceilDiv(count, BLOCK_MAX_WIDTH);
+      width[b] = Ints.ceilDiv(count, chunks[b]);
+      int last = start[b] + chunks[b] * width[b];
+      end = Math.max(end, last);
+      spill = Math.max(spill, (last - 1) * sW + b - padL + 1 - g.outW());
+    }
+    int pw = end + haloW;
+    int band = Math.max(1, Math.min(g.outH(), ROWS_PER_JOB));
+    // Input rows m − j a band reads: its output rows' m, and haloH more before them.
+    int bandRows = Ints.ceilDiv(band - 1, sH) + 1 + haloH;
+    long size = (long) icb * bandRows * pw * BLOCK_C;
+    int[] planes = new int[BLOCK_C];
+    for (int c = 0; c < BLOCK_C; c++) {
+      planes[c] = c * g.inH() * g.inW();
+    }
+    int lo = Math.min(pw, haloW);
+    int hi = Math.max(lo, Math.min(pw, g.inW() + haloW));
+    return new Shape(
+        minCount > 0 ? width[0] : 0,
+        0,
+        new int[] {0},
+        1,
+        0,
+        pw,
+        band,
+        bandRows,
+        size,
+        planes,
+        new int[] {lo},
+        new int[] {hi},
+        new boolean[] {true},
+        1,
+        1,
+        haloH,
+        haloW,
+        spill,
+        new Phases(start, chunks, width, haloH, haloW));
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -217,8 +394,23 @@ final class BlockedConv {
     return fits(g, shape(g));
   }
 
-  private static boolean fits(ConvGeometry g, Shape sh) {
-    return g.outW() >= BLOCK_MIN_WIDTH && sh.size <= Integer.MAX_VALUE - 64;
+  private boolean fits(ConvGeometry g, Shape sh) {
+    if (sh.size > Integer.MAX_VALUE - 64) {
+      return false;
+    }
+    if (sh.phases == null) {
+      return g.outW() >= BLOCK_MIN_WIDTH;
+    }
+    boolean merged = lay.kH() == lay.sH() && lay.kW() == lay.sW() && (lay.padH() | lay.padW()) == 0;
+    if (merged && g.inH() * g.inW() >= MERGED_MAX_POSITIONS) {
+      return false;
+    }
+    for (int b = 0; b < sh.phases.width.length; b++) {
+      if (sh.phases.chunks[b] == 0 || sh.phases.width[b] < BLOCK_MIN_WIDTH) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -243,20 +435,8 @@ final class BlockedConv {
     }
     int band = sh.band;
     int bandRows = sh.bandRows;
-    // Taps of one group's channel blocks; an output block's tile starts at its group's first.
-    int[] tapOff = new int[icbg * taps];
     int groupStride = icbg * sh.used * bandRows * sh.pw * BLOCK_C;
-    for (int cb = 0; cb < icbg; cb++) {
-      for (int kh = 0; kh < lay.kH(); kh++) {
-        for (int kw = 0; kw < lay.kW(); kw++) {
-          int eh = kh * lay.dH();
-          int ew = kw * lay.dW();
-          int p = sh.slot[eh % lay.sH() * lay.sW() + ew % lay.sW()];
-          tapOff[(cb * lay.kH() + kh) * lay.kW() + kw] =
-              (((cb * sh.used + p) * bandRows + eh / lay.sH()) * sh.pw + ew / lay.sW()) * BLOCK_C;
-        }
-      }
-    }
+    int[][] tapOff = sh.phases == null ? new int[][] {forwardTaps(sh)} : transposedTaps(sh);
     int bands = Ints.ceilDiv(g.outH(), band);
     int base = n * bands;
     // Few bands (one small image): split the output channels too, so every thread has work.
@@ -273,6 +453,12 @@ final class BlockedConv {
           int img = job / split / bands;
           int oh0 = job / split % bands * band;
           int oh1 = Math.min(g.outH(), oh0 + band);
+          // Transposed: the band's output rows read input rows m − j from its first row's m on.
+          int q0 = sh.phases == null ? oh0 : Math.floorDiv(oh0 + g.padTop(), lay.sH());
+          int rows =
+              sh.phases == null
+                  ? oh1 - oh0 + bandRows - band
+                  : Math.floorDiv(oh1 - 1 + g.padTop(), lay.sH()) - q0 + 1 + sh.phases.haloH;
           // A discarded slot past the band's copy (see wholeRow).
           float[] s = sc.panel(local + BLOCK_C);
           // Jobs are numbered band by band: with the output channels split, a thread usually
@@ -283,8 +469,8 @@ final class BlockedConv {
             fill(
                 x,
                 img,
-                oh0,
-                oh1 - oh0 + bandRows - band,
+                q0,
+                rows,
                 bandRows,
                 s,
                 g,
@@ -299,25 +485,29 @@ final class BlockedConv {
           // tile past the row's end lands on the next row's start, which overwrites it), then
           // written out channel by channel: one output plane's band is one run.
           int ow = g.outW();
-          int over = (sh.chunks * sh.width - ow) * oc;
-          float[] t = sc.tile((oh1 - oh0) * ow * oc + over);
+          float[] t = sc.tile(((oh1 - oh0) * ow + sh.spill) * oc);
           for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
-            int wOff = ob * icbg * taps * BLOCK_C * oc;
             int xGroup = ob / ocbg * groupStride;
             for (int oh = oh0; oh < oh1; oh++) {
-              for (int ch = 0; ch < sh.chunks; ch++) {
-                int ow0 = ch * sh.width;
-                kern.blockedTile(
-                    s,
-                    xGroup + ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
-                    tapOff,
-                    packed,
-                    wOff,
-                    bias,
-                    ob * oc,
-                    sh.width,
-                    t,
-                    ((oh - oh0) * ow + ow0) * oc);
+              if (sh.phases == null) {
+                int wOff = ob * icbg * taps * BLOCK_C * oc;
+                for (int ch = 0; ch < sh.chunks; ch++) {
+                  int ow0 = ch * sh.width;
+                  kern.blockedTile(
+                      s,
+                      xGroup + ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
+                      tapOff[0],
+                      packed,
+                      wOff,
+                      bias,
+                      ob * oc,
+                      sh.width,
+                      t,
+                      ((oh - oh0) * ow + ow0) * oc,
+                      oc);
+                }
+              } else {
+                transposedRow(s, xGroup, q0, oh, oh0, ob, g, sh, tapOff, t);
               }
             }
             int d = (img * lay.outC() + ob * oc) * ohw + oh0 * ow;
@@ -330,6 +520,89 @@ final class BlockedConv {
             }
           }
         });
+  }
+
+  /** A forward band's tap offsets: per group channel block and tap, its phase plane's position. */
+  private int[] forwardTaps(Shape sh) {
+    int[] tapOff = new int[icbg * taps];
+    for (int cb = 0; cb < icbg; cb++) {
+      for (int kh = 0; kh < lay.kH(); kh++) {
+        for (int kw = 0; kw < lay.kW(); kw++) {
+          int eh = kh * lay.dH();
+          int ew = kw * lay.dW();
+          int p = sh.slot[eh % lay.sH() * lay.sW() + ew % lay.sW()];
+          tapOff[(cb * lay.kH() + kh) * lay.kW() + kw] =
+              (((cb * sh.used + p) * sh.bandRows + eh / lay.sH()) * sh.pw + ew / lay.sW())
+                  * BLOCK_C;
+        }
+      }
+    }
+    return tapOff;
+  }
+
+  /**
+   * A transposed band's tap offsets per output phase {@code (a, b)}: tap {@code (j, i)} of channel
+   * block cb reads position {@code (m − j, m' − i)}, relative to a tile's {@code (m, m')}.
+   */
+  private int[][] transposedTaps(Shape sh) {
+    int[][] tapOff = new int[lay.sH() * lay.sW()][];
+    for (int a = 0; a < lay.sH(); a++) {
+      for (int b = 0; b < lay.sW(); b++) {
+        int jh = phaseRows[a];
+        int jw = phaseCols[b];
+        int[] t = new int[icbg * jh * jw];
+        for (int cb = 0; cb < icbg; cb++) {
+          for (int j = 0; j < jh; j++) {
+            for (int i = 0; i < jw; i++) {
+              t[(cb * jh + j) * jw + i] = ((cb * sh.bandRows - j) * sh.pw - i) * BLOCK_C;
+            }
+          }
+        }
+        tapOff[a * lay.sW() + b] = t;
+      }
+    }
+    return tapOff;
+  }
+
+  /**
+   * The tiles of one output row {@code oh} of a transposed run: per column phase b, positions
+   * {@code m·sW + b − padL} of the row, {@code sW} positions apart in {@code t}.
+   */
+  private void transposedRow(
+      float[] s,
+      int xGroup,
+      int q0,
+      int oh,
+      int oh0,
+      int ob,
+      ConvGeometry g,
+      Shape sh,
+      int[][] tapOff,
+      float[] t) {
+    Phases ps = sh.phases;
+    int sW = lay.sW();
+    int a = Math.floorMod(oh + g.padTop(), lay.sH());
+    // This row's m, as a row of the band's copy (whose first row is input row q0 − haloH).
+    int row = Math.floorDiv(oh + g.padTop(), lay.sH()) - q0 + ps.haloH;
+    for (int b = 0; b < sW; b++) {
+      int p = a * sW + b;
+      int wOff = phaseOff[p] + ob * icbg * phaseRows[a] * phaseCols[b] * BLOCK_C * oc;
+      for (int ch = 0; ch < ps.chunks[b]; ch++) {
+        int m0 = ps.start[b] + ch * ps.width[b];
+        kern.blockedTile(
+            s,
+            xGroup + (row * sh.pw + m0 + ps.haloW) * BLOCK_C,
+            tapOff[p],
+            packed,
+            wOff,
+            bias,
+            ob * oc,
+            ps.width[b],
+            t,
+            ((oh - oh0) * g.outW() + m0 * sW + b - g.padLeft()) * oc,
+            sW * oc);
+      }
+    }
   }
 
   /**
@@ -349,10 +622,10 @@ final class BlockedConv {
       int[] map) {
     int ih = g.inH();
     int iw = g.inW();
-    int sH = lay.sH();
-    int sW = lay.sW();
-    int padT = g.padTop();
-    int padL = g.padLeft();
+    int sH = sh.sH;
+    int sW = sh.sW;
+    int padT = sh.padTop;
+    int padL = sh.padLeft;
     int rowLen = sh.pw * BLOCK_C;
     if (WHOLE_COPY
         && sH == 1
@@ -447,7 +720,7 @@ final class BlockedConv {
       int stride,
       Shape sh,
       int[] map) {
-    int sW = lay.sW();
+    int sW = sh.sW;
     int rowLen = sh.pw * BLOCK_C;
     int padL = sh.padLeft;
     int c0 = Integer.MAX_VALUE;

@@ -130,14 +130,16 @@ interface CpuKernels {
 
   /**
    * One register tile of {@link BlockedConv}: {@code width} consecutive output positions × OC =
-   * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[tOff + j·OC + o]
+   * {@link #blockedOc()} (or 32 for the scalar kernels) output channels, {@code t[tOff + j·ld + o]
    * = bias[biasOff + o] + Σ_tap Σ_{c<16} w[wOff + (tap·16 + c)·OC + o] · x[xOff + taps[tap] + j·16
    * + c]} for {@code j < width, o < OC}, taps in array order. The input is channel-blocked (16
    * channels of one position in a row), so position j of a tap reads 16 consecutive floats.
    *
    * @param bias null for none (0)
    * @param width in {@code [BLOCK_MIN_WIDTH, BLOCK_MAX_WIDTH]}
-   * @param t at least {@code tOff + width·OC} floats
+   * @param t at least {@code tOff + (width − 1)·ld + OC} floats
+   * @param ld floats from one output position to the next in {@code t}, at least OC (more where the
+   *     positions of several tiles interleave: the column phases of a transposed convolution)
    */
   void blockedTile(
       float[] x,
@@ -149,7 +151,8 @@ interface CpuKernels {
       int biasOff,
       int width,
       float[] t,
-      int tOff);
+      int tOff,
+      int ld);
 
   /**
    * Writes {@code count} positions of blocked output rows as planar rows: {@code y[d + o·ldy + j] =

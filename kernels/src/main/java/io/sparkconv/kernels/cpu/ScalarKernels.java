@@ -123,14 +123,15 @@ final class ScalarKernels implements CpuKernels {
       int biasOff,
       int width,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     if (width < BLOCK_MIN_WIDTH || width > BLOCK_MAX_WIDTH) {
       throw new IllegalArgumentException(
           "width " + width + " outside [" + BLOCK_MIN_WIDTH + ", " + BLOCK_MAX_WIDTH + "]");
     }
     for (int j = 0; j < width; j++) {
       for (int o = 0; o < BLOCK_OC; o++) {
-        t[tOff + j * BLOCK_OC + o] = bias == null ? 0f : bias[biasOff + o];
+        t[tOff + j * ld + o] = bias == null ? 0f : bias[biasOff + o];
       }
     }
     int wi = wOff;
@@ -139,7 +140,7 @@ final class ScalarKernels implements CpuKernels {
         for (int j = 0; j < width; j++) {
           float xv = x[xOff + tap + j * BLOCK_C + c];
           for (int o = 0; o < BLOCK_OC; o++) {
-            int at = tOff + j * BLOCK_OC + o;
+            int at = tOff + j * ld + o;
             t[at] = Math.fma(xv, w[wi + o], t[at]);
           }
         }

@@ -360,16 +360,17 @@ final class VectorKernels implements CpuKernels {
       int biasOff,
       int width,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     switch (width) {
-      case 7 -> blocked7(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 8 -> blocked8(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 9 -> blocked9(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 10 -> blocked10(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 11 -> blocked11(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 12 -> blocked12(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 13 -> blocked13(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
-      case 14 -> blocked14(x, xOff, taps, w, wOff, bias, biasOff, t, tOff);
+      case 7 -> blocked7(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 8 -> blocked8(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 9 -> blocked9(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 10 -> blocked10(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 11 -> blocked11(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 12 -> blocked12(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 13 -> blocked13(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
+      case 14 -> blocked14(x, xOff, taps, w, wOff, bias, biasOff, t, tOff, ld);
       default -> throw new IllegalArgumentException("width " + width + " outside [7, 14]");
     }
   }
@@ -383,7 +384,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -431,20 +433,20 @@ final class VectorKernels implements CpuKernels {
         c6_1 = b6.fma(w1, c6_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
   }
 
   private static void blocked8(
@@ -456,7 +458,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -509,22 +512,22 @@ final class VectorKernels implements CpuKernels {
         c7_1 = b7.fma(w1, c7_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
   }
 
   private static void blocked9(
@@ -536,7 +539,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -594,24 +598,24 @@ final class VectorKernels implements CpuKernels {
         c8_1 = b8.fma(w1, c8_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
   }
 
   private static void blocked10(
@@ -623,7 +627,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -686,26 +691,26 @@ final class VectorKernels implements CpuKernels {
         c9_1 = b9.fma(w1, c9_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
-    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
+    c9_0.intoArray(t, tOff + 9 * ld);
+    c9_1.intoArray(t, tOff + 9 * ld + LEN);
   }
 
   private static void blocked11(
@@ -717,7 +722,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -785,28 +791,28 @@ final class VectorKernels implements CpuKernels {
         c10_1 = b10.fma(w1, c10_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
-    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
-    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
+    c9_0.intoArray(t, tOff + 9 * ld);
+    c9_1.intoArray(t, tOff + 9 * ld + LEN);
+    c10_0.intoArray(t, tOff + 10 * ld);
+    c10_1.intoArray(t, tOff + 10 * ld + LEN);
   }
 
   private static void blocked12(
@@ -818,7 +824,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -891,30 +898,30 @@ final class VectorKernels implements CpuKernels {
         c11_1 = b11.fma(w1, c11_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
-    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
-    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
-    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
+    c9_0.intoArray(t, tOff + 9 * ld);
+    c9_1.intoArray(t, tOff + 9 * ld + LEN);
+    c10_0.intoArray(t, tOff + 10 * ld);
+    c10_1.intoArray(t, tOff + 10 * ld + LEN);
+    c11_0.intoArray(t, tOff + 11 * ld);
+    c11_1.intoArray(t, tOff + 11 * ld + LEN);
   }
 
   private static void blocked13(
@@ -926,7 +933,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -1004,32 +1012,32 @@ final class VectorKernels implements CpuKernels {
         c12_1 = b12.fma(w1, c12_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
-    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
-    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
-    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
-    c12_0.intoArray(t, tOff + 12 * BLOCK_OC);
-    c12_1.intoArray(t, tOff + 12 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
+    c9_0.intoArray(t, tOff + 9 * ld);
+    c9_1.intoArray(t, tOff + 9 * ld + LEN);
+    c10_0.intoArray(t, tOff + 10 * ld);
+    c10_1.intoArray(t, tOff + 10 * ld + LEN);
+    c11_0.intoArray(t, tOff + 11 * ld);
+    c11_1.intoArray(t, tOff + 11 * ld + LEN);
+    c12_0.intoArray(t, tOff + 12 * ld);
+    c12_1.intoArray(t, tOff + 12 * ld + LEN);
   }
 
   private static void blocked14(
@@ -1041,7 +1049,8 @@ final class VectorKernels implements CpuKernels {
       float[] bias,
       int biasOff,
       float[] t,
-      int tOff) {
+      int tOff,
+      int ld) {
     FloatVector bias0 =
         bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
     FloatVector bias1 =
@@ -1124,34 +1133,34 @@ final class VectorKernels implements CpuKernels {
         c13_1 = b13.fma(w1, c13_1);
       }
     }
-    c0_0.intoArray(t, tOff + 0 * BLOCK_OC);
-    c0_1.intoArray(t, tOff + 0 * BLOCK_OC + LEN);
-    c1_0.intoArray(t, tOff + 1 * BLOCK_OC);
-    c1_1.intoArray(t, tOff + 1 * BLOCK_OC + LEN);
-    c2_0.intoArray(t, tOff + 2 * BLOCK_OC);
-    c2_1.intoArray(t, tOff + 2 * BLOCK_OC + LEN);
-    c3_0.intoArray(t, tOff + 3 * BLOCK_OC);
-    c3_1.intoArray(t, tOff + 3 * BLOCK_OC + LEN);
-    c4_0.intoArray(t, tOff + 4 * BLOCK_OC);
-    c4_1.intoArray(t, tOff + 4 * BLOCK_OC + LEN);
-    c5_0.intoArray(t, tOff + 5 * BLOCK_OC);
-    c5_1.intoArray(t, tOff + 5 * BLOCK_OC + LEN);
-    c6_0.intoArray(t, tOff + 6 * BLOCK_OC);
-    c6_1.intoArray(t, tOff + 6 * BLOCK_OC + LEN);
-    c7_0.intoArray(t, tOff + 7 * BLOCK_OC);
-    c7_1.intoArray(t, tOff + 7 * BLOCK_OC + LEN);
-    c8_0.intoArray(t, tOff + 8 * BLOCK_OC);
-    c8_1.intoArray(t, tOff + 8 * BLOCK_OC + LEN);
-    c9_0.intoArray(t, tOff + 9 * BLOCK_OC);
-    c9_1.intoArray(t, tOff + 9 * BLOCK_OC + LEN);
-    c10_0.intoArray(t, tOff + 10 * BLOCK_OC);
-    c10_1.intoArray(t, tOff + 10 * BLOCK_OC + LEN);
-    c11_0.intoArray(t, tOff + 11 * BLOCK_OC);
-    c11_1.intoArray(t, tOff + 11 * BLOCK_OC + LEN);
-    c12_0.intoArray(t, tOff + 12 * BLOCK_OC);
-    c12_1.intoArray(t, tOff + 12 * BLOCK_OC + LEN);
-    c13_0.intoArray(t, tOff + 13 * BLOCK_OC);
-    c13_1.intoArray(t, tOff + 13 * BLOCK_OC + LEN);
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + 7 * ld);
+    c7_1.intoArray(t, tOff + 7 * ld + LEN);
+    c8_0.intoArray(t, tOff + 8 * ld);
+    c8_1.intoArray(t, tOff + 8 * ld + LEN);
+    c9_0.intoArray(t, tOff + 9 * ld);
+    c9_1.intoArray(t, tOff + 9 * ld + LEN);
+    c10_0.intoArray(t, tOff + 10 * ld);
+    c10_1.intoArray(t, tOff + 10 * ld + LEN);
+    c11_0.intoArray(t, tOff + 11 * ld);
+    c11_1.intoArray(t, tOff + 11 * ld + LEN);
+    c12_0.intoArray(t, tOff + 12 * ld);
+    c12_1.intoArray(t, tOff + 12 * ld + LEN);
+    c13_0.intoArray(t, tOff + 13 * ld);
+    c13_1.intoArray(t, tOff + 13 * ld + LEN);
   }
 
   // BLOCKED-END

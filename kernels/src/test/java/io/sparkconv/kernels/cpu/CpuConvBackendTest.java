@@ -477,6 +477,47 @@ class CpuConvBackendTest {
         new Case(
             deconv(9, 17, 4, 4).stride(Size2.of(2)).padding(Padding.of(1)).build(),
             new int[] {2, 9, 6, 7}));
+    // Blocked ConvTranspose2d (16k in, 32k out per group): phases of 1 to 3 taps per axis, the
+    // column phases woven, two bands, two tiles per phase row, output padding, groups, padding
+    // past the first tap (no tile at m = 0), a kernel shorter than the stride in height (a row
+    // phase of no taps: bias only), kernel = stride; phases narrower than 7, and kernel = stride
+    // on maps of 1024 positions or more, on the phase GEMM.
+    c.add(
+        new Case(
+            deconv(16, 32, 3, 3)
+                .stride(Size2.of(2))
+                .padding(Padding.of(1))
+                .outputPadding(Size2.of(1))
+                .build(),
+            new int[] {2, 16, 5, 9}));
+    c.add(
+        new Case(
+            deconv(32, 64, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).groups(2).build(),
+            new int[] {1, 32, 5, 16}));
+    c.add(new Case(deconv(16, 32, 2, 2).stride(Size2.of(2)).build(), new int[] {3, 16, 3, 8}));
+    c.add(new Case(deconv(16, 32, 2, 2).stride(Size2.of(2)).build(), new int[] {1, 16, 32, 33}));
+    c.add(
+        new Case(
+            deconv(32, 32, 5, 5)
+                .stride(Size2.of(2))
+                .padding(Padding.of(2))
+                .outputPadding(Size2.of(1))
+                .bias(false)
+                .build(),
+            new int[] {1, 32, 6, 16}));
+    c.add(
+        new Case(
+            deconv(16, 32, 3, 3).stride(Size2.of(2)).padding(Padding.of(2)).build(),
+            new int[] {1, 16, 6, 17}));
+    c.add(
+        new Case(
+            deconv(16, 32, 1, 3).stride(Size2.of(2, 3)).padding(Padding.of(0, 1)).build(),
+            new int[] {2, 16, 4, 9}));
+    c.add(new Case(deconv(16, 32, 4, 4).stride(Size2.of(4)).build(), new int[] {1, 16, 2, 7}));
+    c.add(
+        new Case(
+            deconv(16, 32, 3, 3).stride(Size2.of(2)).padding(Padding.of(1)).build(),
+            new int[] {1, 16, 3, 6}));
     c.add(new Case(deconv(4, 3, 2, 2).stride(Size2.of(2)).build(), new int[] {1, 4, 5, 33}));
     c.add(new Case(deconv(3, 5, 3, 3).build(), new int[] {1, 3, 4, 6}));
     // Stride-1 ConvTranspose2d as the equivalent Conv2d (flipped kernel, padding d·(k−1) − p):
@@ -782,7 +823,8 @@ class CpuConvBackendTest {
   /**
    * The cases above run the blocked convolution at tile widths 7 to 10, 12 and 14 (uneven last
    * tiles included), with groups of 16, 32, 48 and 96 input channels, and fall back to the implicit
-   * GEMM for narrow outputs.
+   * GEMM for narrow outputs; ConvTranspose2d ("t") at widths 7 to 11 and 14 per column phase, and
+   * on the phase GEMM where a phase is narrow.
    */
   @Test
   void blockedCasesCoverTileWidthsAndFallback() {
@@ -800,16 +842,19 @@ class CpuConvBackendTest {
       if (!BlockedConv.applies(lay, k)) {
         continue;
       }
-      float[] w = new float[c.spec().inChannels() * lay.outC() * lay.kH() * lay.kW()];
+      float[] w = new float[lay.inC() * lay.outCPerGroup() * lay.kH() * lay.kW()];
       BlockedConv bc = new BlockedConv(k, lay, w, null, 1);
       ConvGeometry g = ConvShapes.geometry(c.spec(), c.input());
-      seen.add(bc.fits(g) ? "w" + bc.tileWidth(g) : "gemm");
+      String kind = lay.transposed() ? "t" : "";
+      seen.add(bc.fits(g) ? kind + "w" + bc.tileWidth(g) : kind + "gemm");
       if (bc.fits(g) && lay.groups() > 1) {
         seen.add("g" + lay.inCPerGroup() + "x" + lay.outCPerGroup());
       }
     }
     assertEquals(
-        "[g16x32, g32x32, g48x32, g96x96, gemm, w10, w11, w12, w14, w7, w8, w9]", seen.toString());
+        "[g16x32, g32x32, g48x32, g96x96, gemm, tgemm, tw10, tw11, tw14, tw7, tw8, tw9, w10, w11,"
+            + " w12, w14, w7, w8, w9]",
+        seen.toString());
   }
 
   /**

@@ -173,7 +173,17 @@ public class KernelBenchmarks {
   @Benchmark
   public float[] blockedTile() {
     k.blockedTile(
-        blockedX, 0, blockedTaps, blockedW, 0, null, 0, CpuKernels.BLOCK_MAX_WIDTH, blockedT, 0);
+        blockedX,
+        0,
+        blockedTaps,
+        blockedW,
+        0,
+        null,
+        0,
+        CpuKernels.BLOCK_MAX_WIDTH,
+        blockedT,
+        0,
+        blockedT.length / CpuKernels.BLOCK_MAX_WIDTH);
     return blockedT;
   }
 

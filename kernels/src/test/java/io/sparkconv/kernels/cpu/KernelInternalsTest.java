@@ -205,18 +205,29 @@ class KernelInternalsTest {
         a[i] = rnd.nextInt(9) - 4; // integers: both sums exact
       }
     }
-    for (int width = CpuKernels.BLOCK_MIN_WIDTH; width <= CpuKernels.BLOCK_MAX_WIDTH; width++) {
-      for (float[] b : new float[][] {null, bias}) {
-        float[] tv = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * oc];
-        float[] ts = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * oc];
-        v.blockedTile(x, 3, taps, w, 2, b, 1, width, tv, 5);
-        s.blockedTile(x, 3, taps, w, 2, b, 1, width, ts, 5);
-        assertEquals(Arrays.toString(ts), Arrays.toString(tv), "width " + width);
-        float last = 0;
-        for (int o = 0; o < oc; o++) {
-          last = Math.max(last, Math.abs(ts[5 + (width - 1) * oc + o]));
+    // ld = oc: positions side by side; 2·oc + 3: interleaved with another tile's, whose slots
+    // (NaN here) stay untouched.
+    for (int ld : new int[] {oc, 2 * oc + 3}) {
+      for (int width = CpuKernels.BLOCK_MIN_WIDTH; width <= CpuKernels.BLOCK_MAX_WIDTH; width++) {
+        for (float[] b : new float[][] {null, bias}) {
+          float[] tv = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * ld];
+          float[] ts = new float[5 + CpuKernels.BLOCK_MAX_WIDTH * ld];
+          Arrays.fill(tv, Float.NaN);
+          Arrays.fill(ts, Float.NaN);
+          v.blockedTile(x, 3, taps, w, 2, b, 1, width, tv, 5, ld);
+          s.blockedTile(x, 3, taps, w, 2, b, 1, width, ts, 5, ld);
+          assertEquals(Arrays.toString(ts), Arrays.toString(tv), "width " + width + ", ld " + ld);
+          float last = 0;
+          for (int o = 0; o < oc; o++) {
+            last = Math.max(last, Math.abs(ts[5 + (width - 1) * ld + o]));
+          }
+          assertTrue(last > 0, "the last position was computed");
+          for (int i = 0; i < tv.length; i++) {
+            int rel = i - 5;
+            boolean written = rel >= 0 && rel / ld < width && rel % ld < oc;
+            assertEquals(written, !Float.isNaN(tv[i]), "slot " + i + " written: " + written);
+          }
         }
-        assertTrue(last > 0, "the last position was computed");
       }
     }
   }
