@@ -82,7 +82,6 @@ final class BlockedConv {
   private final ConvLayout lay;
   private final int threads;
   private final int oc;
-  private final int icb;
 
   /**
    * Input channel blocks per group: the K of an output block's tile is {@code icbg · taps · 16}.
@@ -149,7 +148,6 @@ final class BlockedConv {
     this.lay = lay;
     this.threads = Math.max(1, threads);
     this.oc = kern.blockedOc();
-    this.icb = lay.inC() / BLOCK_C;
     this.icbg = lay.inCPerGroup() / BLOCK_C;
     this.ocbg = lay.outCPerGroup() / oc;
     this.ocb = lay.outC() / oc;
@@ -229,7 +227,9 @@ final class BlockedConv {
    * a band reads, the floats of a band's copy; for the copy, the 16 channel planes' offsets and per
    * column phase b the positions {@code [lo[b], hi[b])} inside the input (the rest is halo), the
    * copy's strides and padding; output positions a band's last tiles write past its end; the column
-   * phases of a transposed run (null for Conv2d).
+   * phases of a transposed run (null for Conv2d); per row phase a whose every column phase is read,
+   * where {@link #wholeRow} sends the row's columns from {@code rowFirst[a]} on, relative to the
+   * row's copy.
    */
   private record Shape(
       int width,
@@ -250,7 +250,9 @@ final class BlockedConv {
       int padTop,
       int padLeft,
       int spill,
-      Phases phases) {}
+      Phases phases,
+      int[] rowFirst,
+      int[][] rowMap) {}
 
   /**
    * The column phases of a transposed run: phase b's tiles cover {@code m} in {@code [start[b],
@@ -284,7 +286,7 @@ final class BlockedConv {
     int band = Math.max(1, Math.min(g.outH(), ROWS_PER_JOB));
     // Phase rows a band reads: its own and the furthest tap's below it.
     int bandRows = band + ph - g.outH();
-    long size = (long) icb * used * bandRows * pw * BLOCK_C;
+    long size = (long) icbg * used * bandRows * pw * BLOCK_C;
     int[] planes = new int[BLOCK_C];
     for (int c = 0; c < BLOCK_C; c++) {
       planes[c] = c * g.inH() * g.inW();
@@ -304,6 +306,8 @@ final class BlockedConv {
         allColumns[a] &= slot[a * sW + b] >= 0;
       }
     }
+    int[] rowFirst = new int[sH];
+    int[][] rowMap = rowMaps(slot, allColumns, lo, hi, sW, g.padLeft(), bandRows, pw, rowFirst);
     return new Shape(
         width,
         chunks,
@@ -323,7 +327,50 @@ final class BlockedConv {
         g.padTop(),
         g.padLeft(),
         chunks * width - g.outW(),
-        null);
+        null,
+        rowFirst,
+        rowMap);
+  }
+
+  /**
+   * Where {@link #wholeRow} sends each column of an input row of row phase a (see {@link Shape}),
+   * for the row phases whose every column phase is read; {@code first[a]} gets the first column.
+   */
+  private static int[][] rowMaps(
+      int[] slot,
+      boolean[] allColumns,
+      int[] lo,
+      int[] hi,
+      int sW,
+      int padL,
+      int bandRows,
+      int pw,
+      int[] first) {
+    int[][] maps = new int[allColumns.length][];
+    for (int a = 0; a < allColumns.length; a++) {
+      if (!allColumns[a]) {
+        continue;
+      }
+      int c0 = Integer.MAX_VALUE;
+      int c1 = Integer.MIN_VALUE;
+      for (int b = 0; b < sW; b++) {
+        if (hi[b] > lo[b]) {
+          c0 = Math.min(c0, lo[b] * sW + b - padL);
+          c1 = Math.max(c1, (hi[b] - 1) * sW + b - padL + 1);
+        }
+      }
+      int[] m = new int[Math.max(0, c1 - c0)];
+      for (int col = c0; col < c1; col++) {
+        int b = (col + padL) % sW;
+        int r = (col + padL) / sW;
+        // The phases' ranges are consecutive input columns (each phase reads from the first
+        // column of its own on, up to its copy's width or the input's end): none falls outside.
+        m[col - c0] = (slot[a * sW + b] * bandRows * pw + r) * BLOCK_C;
+      }
+      maps[a] = m;
+      first[a] = c0;
+    }
+    return maps;
   }
 
   /**
@@ -360,13 +407,25 @@ final class BlockedConv {
     int band = Math.max(1, Math.min(g.outH(), ROWS_PER_JOB));
     // Input rows m − j a band reads: its output rows' m, and haloH more before them.
     int bandRows = Ints.ceilDiv(band - 1, sH) + 1 + haloH;
-    long size = (long) icb * bandRows * pw * BLOCK_C;
+    long size = (long) icbg * bandRows * pw * BLOCK_C;
     int[] planes = new int[BLOCK_C];
     for (int c = 0; c < BLOCK_C; c++) {
       planes[c] = c * g.inH() * g.inW();
     }
     int lo = Math.min(pw, haloW);
     int hi = Math.max(lo, Math.min(pw, g.inW() + haloW));
+    int[] first = new int[1];
+    int[][] rowMap =
+        rowMaps(
+            new int[] {0},
+            new boolean[] {true},
+            new int[] {lo},
+            new int[] {hi},
+            1,
+            haloW,
+            bandRows,
+            pw,
+            first);
     return new Shape(
         minCount > 0 ? width[0] : 0,
         0,
@@ -386,7 +445,9 @@ final class BlockedConv {
         haloH,
         haloW,
         spill,
-        new Phases(start, chunks, width, haloH, haloW));
+        new Phases(start, chunks, width, haloH, haloW),
+        first,
+        rowMap);
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -435,7 +496,6 @@ final class BlockedConv {
     }
     int band = sh.band;
     int bandRows = sh.bandRows;
-    int groupStride = icbg * sh.used * bandRows * sh.pw * BLOCK_C;
     int[][] tapOff = sh.phases == null ? new int[][] {forwardTaps(sh)} : transposedTaps(sh);
     int bands = Ints.ceilDiv(g.outH(), band);
     int base = n * bands;
@@ -461,33 +521,37 @@ final class BlockedConv {
                   : Math.floorDiv(oh1 - 1 + g.padTop(), lay.sH()) - q0 + 1 + sh.phases.haloH;
           // A discarded slot past the band's copy (see wholeRow).
           float[] s = sc.panel(local + BLOCK_C);
-          // Jobs are numbered band by band: with the output channels split, a thread usually
-          // takes the next share of the band it has just copied, and keeps that copy (one small
-          // image, 512 channels at 7×7, 2 threads: 8 copies of the band → 2).
-          long key = run | (job / split);
-          if (sc.panelKey != key) {
-            fill(
-                x,
-                img,
-                q0,
-                rows,
-                bandRows,
-                s,
-                g,
-                sh,
-                sc.map(
-                    Math.max(
-                        BLOCK_C,
-                        g.inH() * g.inW() <= WHOLE_COPY_MAX ? g.inH() * g.inW() : g.inW())));
-            sc.panelKey = key;
-          }
           // The band's output rows of all tiles, [position][channel], rows outW apart (a last
           // tile past the row's end lands on the next row's start, which overwrites it), then
           // written out channel by channel: one output plane's band is one run.
           int ow = g.outW();
           float[] t = sc.tile(((oh1 - oh0) * ow + sh.spill) * oc);
           for (int ob = ocb * part / split; ob < ocb * (part + 1) / split; ob++) {
-            int xGroup = ob / ocbg * groupStride;
+            // The copy holds one group's channels of the band: a grouped layer's copy stays in
+            // L2 while its output blocks read it (512 channels in 16 groups, stride 2 at 28²:
+            // 1.1 MB for all groups). Jobs are numbered band by band: with the output channels
+            // split, a thread usually takes the next share of the band it has just copied, and
+            // keeps that copy (one small image, 512 channels at 7×7, 2 threads: 8 copies of the
+            // band → 2).
+            int grp = ob / ocbg;
+            long key = run | ((long) (job / split) * lay.groups() + grp);
+            if (sc.panelKey != key) {
+              fill(
+                  x,
+                  img,
+                  grp * icbg,
+                  q0,
+                  rows,
+                  bandRows,
+                  s,
+                  g,
+                  sh,
+                  sc.map(
+                      Math.max(
+                          BLOCK_C,
+                          g.inH() * g.inW() <= WHOLE_COPY_MAX ? g.inH() * g.inW() : g.inW())));
+              sc.panelKey = key;
+            }
             for (int oh = oh0; oh < oh1; oh++) {
               if (sh.phases == null) {
                 int wOff = ob * icbg * taps * BLOCK_C * oc;
@@ -495,7 +559,7 @@ final class BlockedConv {
                   int ow0 = ch * sh.width;
                   kern.blockedTile(
                       s,
-                      xGroup + ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
+                      ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
                       tapOff[0],
                       packed,
                       wOff,
@@ -507,7 +571,7 @@ final class BlockedConv {
                       oc);
                 }
               } else {
-                transposedRow(s, xGroup, q0, oh, oh0, ob, g, sh, tapOff, t);
+                transposedRow(s, q0, oh, oh0, ob, g, sh, tapOff, t);
               }
             }
             int d = (img * lay.outC() + ob * oc) * ohw + oh0 * ow;
@@ -570,7 +634,6 @@ final class BlockedConv {
    */
   private void transposedRow(
       float[] s,
-      int xGroup,
       int q0,
       int oh,
       int oh0,
@@ -591,7 +654,7 @@ final class BlockedConv {
         int m0 = ps.start[b] + ch * ps.width[b];
         kern.blockedTile(
             s,
-            xGroup + (row * sh.pw + m0 + ps.haloW) * BLOCK_C,
+            (row * sh.pw + m0 + ps.haloW) * BLOCK_C,
             tapOff[p],
             packed,
             wOff,
@@ -606,13 +669,15 @@ final class BlockedConv {
   }
 
   /**
-   * Copies phase rows {@code q0 .. q0+rows−1} of one image into the blocked layout {@code
-   * [C/16][phase][stride rows][pw][16]}: position {@code (q, r)} of phase {@code (a, b)} holds
-   * padded input row {@code q·sH + a}, column {@code r·sW + b}, zero outside the input.
+   * Copies phase rows {@code q0 .. q0+rows−1} of one group's channel blocks (from block {@code
+   * cb0}) of one image into the blocked layout {@code [C/groups/16][phase][stride rows][pw][16]}:
+   * position {@code (q, r)} of phase {@code (a, b)} holds padded input row {@code q·sH + a}, column
+   * {@code r·sW + b}, zero outside the input.
    */
   private void fill(
       float[] x,
       int img,
+      int cb0,
       int q0,
       int rows,
       int stride,
@@ -645,7 +710,7 @@ final class BlockedConv {
         for (int j = 0; j < count; j++) {
           map[j] = (r0 + j / iw + padT - q0) * rowLen + (j % iw + padL) * BLOCK_C;
         }
-        for (int cb = 0; cb < icb; cb++) {
+        for (int cb = 0; cb < icbg; cb++) {
           int base = cb * stride * rowLen;
           for (int q = 0; q < rows; q++) {
             int row = q0 + q - padT;
@@ -657,15 +722,15 @@ final class BlockedConv {
               Arrays.fill(s, d + (iw + padL) * BLOCK_C, d + rowLen, 0f);
             }
           }
-          int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
+          int x0 = (img * lay.inC() + (cb0 + cb) * BLOCK_C) * ih * iw;
           kern.blockPositions(x, x0 + r0 * iw, ih * iw, BLOCK_C - 1, s, base, map, 0, count);
         }
         return;
       }
     }
     // Row by row, every phase of an input row right after another, while its lines are in L1.
-    for (int cb = 0; cb < icb; cb++) {
-      int x0 = (img * lay.inC() + cb * BLOCK_C) * ih * iw;
+    for (int cb = 0; cb < icbg; cb++) {
+      int x0 = (img * lay.inC() + (cb0 + cb) * BLOCK_C) * ih * iw;
       for (int q = 0; q < rows; q++) {
         for (int a = 0; a < sH; a++) {
           int row = (q0 + q) * sH + a - padT;
@@ -707,8 +772,8 @@ final class BlockedConv {
   /**
    * One input row whose every column phase is read (stride 1, or a kernel at least sW wide): its
    * halo columns zeroed, then the row's columns from the first to the last that any phase reads, 16
-   * at a time by in-register transposes, each to its phase's position ({@code map}; columns outside
-   * a phase's range go to the discarded slot past the band).
+   * at a time by in-register transposes, each to its phase's position ({@link Shape#rowMap} moved
+   * to this row's copy).
    */
   private void wholeRow(
       float[] x,
@@ -722,37 +787,24 @@ final class BlockedConv {
       int[] map) {
     int sW = sh.sW;
     int rowLen = sh.pw * BLOCK_C;
-    int padL = sh.padLeft;
-    int c0 = Integer.MAX_VALUE;
-    int c1 = Integer.MIN_VALUE;
     for (int b = 0; b < sW; b++) {
       int d = base + sh.slot[a * sW + b] * stride * rowLen;
-      int lo = sh.lo[b];
-      int hi = sh.hi[b];
-      Arrays.fill(s, d, d + lo * BLOCK_C, 0f);
-      Arrays.fill(s, d + hi * BLOCK_C, d + rowLen, 0f);
-      if (hi > lo) {
-        c0 = Math.min(c0, lo * sW + b - padL);
-        c1 = Math.max(c1, (hi - 1) * sW + b - padL + 1);
-      }
+      Arrays.fill(s, d, d + sh.lo[b] * BLOCK_C, 0f);
+      Arrays.fill(s, d + sh.hi[b] * BLOCK_C, d + rowLen, 0f);
     }
-    if (c1 <= c0) {
+    int[] rel = sh.rowMap[a];
+    if (rel.length == 0) {
       return;
     }
-    int discard = (int) sh.size;
-    for (int col = c0; col < c1; col++) {
-      int b = (col + padL) % sW;
-      int r = (col + padL) / sW;
-      map[col - c0] =
-          r >= sh.lo[b] && r < sh.hi[b]
-              ? base + sh.slot[a * sW + b] * stride * rowLen + r * BLOCK_C
-              : discard;
+    for (int j = 0; j < rel.length; j++) {
+      map[j] = base + rel[j];
     }
-    int count = c1 - c0;
+    int c0 = sh.rowFirst[a];
+    int count = rel.length;
     if (count < BLOCK_C && src + c0 + (BLOCK_C - 1) * planeStride + BLOCK_C <= x.length) {
       // A row narrower than 16 columns (7×7 maps): one 16×16 transpose reading on into the next
       // row, its extra columns discarded, instead of 16 scalar copies per column.
-      Arrays.fill(map, count, BLOCK_C, discard);
+      Arrays.fill(map, count, BLOCK_C, (int) sh.size);
       count = BLOCK_C;
     }
     kern.blockPositions(x, src + c0, planeStride, BLOCK_C - 1, s, 0, map, 0, count);
