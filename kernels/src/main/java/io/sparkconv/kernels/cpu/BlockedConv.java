@@ -222,17 +222,18 @@ final class BlockedConv {
   }
 
   /**
-   * Per-run sizes: tile width and count per output row, stride phases in use (slot per phase, −1
-   * unused), the phase sub-plane {@code ph × pw} positions, output rows per band and the phase rows
-   * a band reads, the floats of a band's copy; for the copy, the 16 channel planes' offsets and per
-   * column phase b the positions {@code [lo[b], hi[b])} inside the input (the rest is halo), the
-   * copy's strides and padding; output positions a band's last tiles write past its end; the column
-   * phases of a transposed run (null for Conv2d); per row phase a whose every column phase is read,
-   * where {@link #wholeRow} sends the row's columns from {@code rowFirst[a]} on, relative to the
-   * row's copy.
+   * Per-run sizes: tile width, the last tile's, and count per output row, stride phases in use
+   * (slot per phase, −1 unused), the phase sub-plane {@code ph × pw} positions, output rows per
+   * band and the phase rows a band reads, the floats of a band's copy; for the copy, the 16 channel
+   * planes' offsets and per column phase b the positions {@code [lo[b], hi[b])} inside the input
+   * (the rest is halo), the copy's strides and padding; output positions a band's last tiles write
+   * past its end; the column phases of a transposed run (null for Conv2d); per row phase a whose
+   * every column phase is read, where {@link #wholeRow} sends the row's columns from {@code
+   * rowFirst[a]} on, relative to the row's copy.
    */
   private record Shape(
       int width,
+      int last,
       int chunks,
       int[] slot,
       int used,
@@ -256,10 +257,19 @@ final class BlockedConv {
 
   /**
    * The column phases of a transposed run: phase b's tiles cover {@code m} in {@code [start[b],
-   * start[b] + chunks[b]·width[b])}, output column {@code m·sW + b − padding}; the copy has {@code
-   * haloH} zero rows and {@code haloW} zero columns before the input.
+   * start[b] + (chunks[b] − 1)·width[b] + last[b])}, output column {@code m·sW + b − padding}; the
+   * copy has {@code haloH} zero rows and {@code haloW} zero columns before the input.
    */
-  private record Phases(int[] start, int[] chunks, int[] width, int haloH, int haloW) {}
+  private record Phases(int[] start, int[] chunks, int[] width, int[] last, int haloH, int haloW) {}
+
+  /**
+   * The last tile's width of a row of {@code count} positions in {@code chunks} tiles: the
+   * positions left (17 columns: 9 + 8, not 9 + 9), unless fewer than the narrowest tile.
+   */
+  private static int lastWidth(int count, int chunks, int width) {
+    int last = count - (chunks - 1) * width;
+    return last >= BLOCK_MIN_WIDTH ? last : width;
+  }
 
   private Shape shape(ConvGeometry g) {
     if (lay.transposed()) {
@@ -310,6 +320,7 @@ final class BlockedConv {
     int[][] rowMap = rowMaps(slot, allColumns, lo, hi, sW, g.padLeft(), bandRows, pw, rowFirst);
     return new Shape(
         width,
+        lastWidth(g.outW(), chunks, width),
         chunks,
         slot,
         used,
@@ -326,7 +337,7 @@ final class BlockedConv {
         sW,
         g.padTop(),
         g.padLeft(),
-        chunks * width - g.outW(),
+        (chunks - 1) * width + lastWidth(g.outW(), chunks, width) - g.outW(),
         null,
         rowFirst,
         rowMap);
@@ -386,6 +397,7 @@ final class BlockedConv {
     int[] start = new int[sW];
     int[] chunks = new int[sW];
     int[] width = new int[sW];
+    int[] lastW = new int[sW];
     int minCount = Integer.MAX_VALUE;
     int end = 0;
     int spill = 0;
@@ -399,7 +411,8 @@ final class BlockedConv {
       }
       chunks[b] = Ints.ceilDiv(count, BLOCK_MAX_WIDTH);
       width[b] = Ints.ceilDiv(count, chunks[b]);
-      int last = start[b] + chunks[b] * width[b];
+      lastW[b] = lastWidth(count, chunks[b], width[b]);
+      int last = start[b] + (chunks[b] - 1) * width[b] + lastW[b];
       end = Math.max(end, last);
       spill = Math.max(spill, (last - 1) * sW + b - padL + 1 - g.outW());
     }
@@ -429,6 +442,7 @@ final class BlockedConv {
     return new Shape(
         minCount > 0 ? width[0] : 0,
         0,
+        0,
         new int[] {0},
         1,
         0,
@@ -445,7 +459,7 @@ final class BlockedConv {
         haloH,
         haloW,
         spill,
-        new Phases(start, chunks, width, haloH, haloW),
+        new Phases(start, chunks, width, lastW, haloH, haloW),
         first,
         rowMap);
   }
@@ -557,6 +571,7 @@ final class BlockedConv {
                 int wOff = ob * icbg * taps * BLOCK_C * oc;
                 for (int ch = 0; ch < sh.chunks; ch++) {
                   int ow0 = ch * sh.width;
+                  int wd = ch == sh.chunks - 1 ? sh.last : sh.width;
                   kern.blockedTile(
                       s,
                       ((oh - oh0) * sh.pw + ow0) * BLOCK_C,
@@ -565,7 +580,7 @@ final class BlockedConv {
                       wOff,
                       bias,
                       ob * oc,
-                      sh.width,
+                      wd,
                       t,
                       ((oh - oh0) * ow + ow0) * oc,
                       oc);
@@ -652,6 +667,7 @@ final class BlockedConv {
       int wOff = phaseOff[p] + ob * icbg * phaseRows[a] * phaseCols[b] * BLOCK_C * oc;
       for (int ch = 0; ch < ps.chunks[b]; ch++) {
         int m0 = ps.start[b] + ch * ps.width[b];
+        int wd = ch == ps.chunks[b] - 1 ? ps.last[b] : ps.width[b];
         kern.blockedTile(
             s,
             (row * sh.pw + m0 + ps.haloW) * BLOCK_C,
@@ -660,7 +676,7 @@ final class BlockedConv {
             wOff,
             bias,
             ob * oc,
-            ps.width[b],
+            wd,
             t,
             ((oh - oh0) * g.outW() + m0 * sW + b - g.padLeft()) * oc,
             sW * oc);
