@@ -421,6 +421,52 @@ def gen_blocked():
         for j in range(W):
             L.append(f'    c{j}_0.intoArray(t, tOff + {j} * ld);\n    c{j}_1.intoArray(t, tOff + {j} * ld + LEN);\n')
         L.append('  }\n')
+    return ''.join(L) + gen_blocked_pair()
+
+
+def gen_blocked_pair():
+    """Two output rows of BLOCK_MIN positions in one register tile (7×7 maps): the second row's
+    inputs rowOff floats on, its outputs tRow floats on; one weight load feeds both rows."""
+    W = BLOCK_MIN
+    L = [f"""
+  @Override
+  public void blockedPairTile(
+      float[] x,
+      int xOff,
+      int rowOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff,
+      int tRow,
+      int ld) {{
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+"""]
+    for j in range(2 * W):
+        L.append(f'    FloatVector c{j}_0 = bias0;\n    FloatVector c{j}_1 = bias1;\n')
+    L.append("""    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      int xr = xi + rowOff;
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++, xr++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+""")
+    for j in range(2 * W):
+        src = f'xi + {j} * BLOCK_C' if j < W else f'xr + {j - W} * BLOCK_C'
+        L.append(f'        FloatVector b{j} = FloatVector.broadcast(SF, x[{src}]);\n')
+        L.append(f'        c{j}_0 = b{j}.fma(w0, c{j}_0);\n        c{j}_1 = b{j}.fma(w1, c{j}_1);\n')
+    L.append('      }\n    }\n')
+    for j in range(2 * W):
+        dst = f'tOff + {j} * ld' if j < W else f'tOff + tRow + {j - W} * ld'
+        L.append(f'    c{j}_0.intoArray(t, {dst});\n    c{j}_1.intoArray(t, {dst} + LEN);\n')
+    L.append('  }\n')
     return ''.join(L)
 
 

@@ -567,7 +567,26 @@ final class BlockedConv {
               sc.panelKey = key;
             }
             for (int oh = oh0; oh < oh1; oh++) {
-              if (sh.phases == null) {
+              if (sh.phases == null
+                  && sh.chunks == 1
+                  && sh.width == BLOCK_MIN_WIDTH
+                  && oh + 1 < oh1) {
+                // Two rows of a 7-wide map per tile: one weight load for 14 outputs, not 7.
+                kern.blockedPairTile(
+                    s,
+                    (oh - oh0) * sh.pw * BLOCK_C,
+                    sh.pw * BLOCK_C,
+                    tapOff[0],
+                    packed,
+                    ob * icbg * taps * BLOCK_C * oc,
+                    bias,
+                    ob * oc,
+                    t,
+                    (oh - oh0) * ow * oc,
+                    ow * oc,
+                    oc);
+                oh++;
+              } else if (sh.phases == null) {
                 int wOff = ob * icbg * taps * BLOCK_C * oc;
                 for (int ch = 0; ch < sh.chunks; ch++) {
                   int ow0 = ch * sh.width;

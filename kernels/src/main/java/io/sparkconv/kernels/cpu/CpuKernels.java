@@ -155,6 +155,25 @@ interface CpuKernels {
       int ld);
 
   /**
+   * Two {@link #blockedTile}s of {@link #BLOCK_MIN_WIDTH} positions in one (rows of 7×7 maps): the
+   * second reads its input {@code rowOff} floats after the first's and writes its outputs {@code
+   * tRow} floats after the first's, so both rows share each weight load.
+   */
+  void blockedPairTile(
+      float[] x,
+      int xOff,
+      int rowOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff,
+      int tRow,
+      int ld);
+
+  /**
    * Writes {@code count} positions of blocked output rows as planar rows: {@code y[d + o·ldy + j] =
    * t[j·oc + o]} for {@code o < oc, j < count}, 16 channels at a time ({@link #unblockPositions}).
    */

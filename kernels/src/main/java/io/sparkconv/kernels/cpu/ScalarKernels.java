@@ -113,6 +113,25 @@ final class ScalarKernels implements CpuKernels {
   static final int BLOCK_OC = 32;
 
   @Override
+  public void blockedPairTile(
+      float[] x,
+      int xOff,
+      int rowOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff,
+      int tRow,
+      int ld) {
+    blockedTile(x, xOff, taps, w, wOff, bias, biasOff, BLOCK_MIN_WIDTH, t, tOff, ld);
+    blockedTile(
+        x, xOff + rowOff, taps, w, wOff, bias, biasOff, BLOCK_MIN_WIDTH, t, tOff + tRow, ld);
+  }
+
+  @Override
   public void blockedTile(
       float[] x,
       int xOff,

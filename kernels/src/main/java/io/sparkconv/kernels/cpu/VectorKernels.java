@@ -1163,6 +1163,133 @@ final class VectorKernels implements CpuKernels {
     c13_1.intoArray(t, tOff + 13 * ld + LEN);
   }
 
+  @Override
+  public void blockedPairTile(
+      float[] x,
+      int xOff,
+      int rowOff,
+      int[] taps,
+      float[] w,
+      int wOff,
+      float[] bias,
+      int biasOff,
+      float[] t,
+      int tOff,
+      int tRow,
+      int ld) {
+    FloatVector bias0 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff);
+    FloatVector bias1 =
+        bias == null ? FloatVector.zero(SF) : FloatVector.fromArray(SF, bias, biasOff + LEN);
+    FloatVector c0_0 = bias0;
+    FloatVector c0_1 = bias1;
+    FloatVector c1_0 = bias0;
+    FloatVector c1_1 = bias1;
+    FloatVector c2_0 = bias0;
+    FloatVector c2_1 = bias1;
+    FloatVector c3_0 = bias0;
+    FloatVector c3_1 = bias1;
+    FloatVector c4_0 = bias0;
+    FloatVector c4_1 = bias1;
+    FloatVector c5_0 = bias0;
+    FloatVector c5_1 = bias1;
+    FloatVector c6_0 = bias0;
+    FloatVector c6_1 = bias1;
+    FloatVector c7_0 = bias0;
+    FloatVector c7_1 = bias1;
+    FloatVector c8_0 = bias0;
+    FloatVector c8_1 = bias1;
+    FloatVector c9_0 = bias0;
+    FloatVector c9_1 = bias1;
+    FloatVector c10_0 = bias0;
+    FloatVector c10_1 = bias1;
+    FloatVector c11_0 = bias0;
+    FloatVector c11_1 = bias1;
+    FloatVector c12_0 = bias0;
+    FloatVector c12_1 = bias1;
+    FloatVector c13_0 = bias0;
+    FloatVector c13_1 = bias1;
+    int wi = wOff;
+    for (int tap = 0; tap < taps.length; tap++) {
+      int xi = xOff + taps[tap];
+      int xr = xi + rowOff;
+      for (int ic = 0; ic < BLOCK_C; ic++, wi += BLOCK_OC, xi++, xr++) {
+        FloatVector w0 = FloatVector.fromArray(SF, w, wi);
+        FloatVector w1 = FloatVector.fromArray(SF, w, wi + LEN);
+        FloatVector b0 = FloatVector.broadcast(SF, x[xi + 0 * BLOCK_C]);
+        c0_0 = b0.fma(w0, c0_0);
+        c0_1 = b0.fma(w1, c0_1);
+        FloatVector b1 = FloatVector.broadcast(SF, x[xi + 1 * BLOCK_C]);
+        c1_0 = b1.fma(w0, c1_0);
+        c1_1 = b1.fma(w1, c1_1);
+        FloatVector b2 = FloatVector.broadcast(SF, x[xi + 2 * BLOCK_C]);
+        c2_0 = b2.fma(w0, c2_0);
+        c2_1 = b2.fma(w1, c2_1);
+        FloatVector b3 = FloatVector.broadcast(SF, x[xi + 3 * BLOCK_C]);
+        c3_0 = b3.fma(w0, c3_0);
+        c3_1 = b3.fma(w1, c3_1);
+        FloatVector b4 = FloatVector.broadcast(SF, x[xi + 4 * BLOCK_C]);
+        c4_0 = b4.fma(w0, c4_0);
+        c4_1 = b4.fma(w1, c4_1);
+        FloatVector b5 = FloatVector.broadcast(SF, x[xi + 5 * BLOCK_C]);
+        c5_0 = b5.fma(w0, c5_0);
+        c5_1 = b5.fma(w1, c5_1);
+        FloatVector b6 = FloatVector.broadcast(SF, x[xi + 6 * BLOCK_C]);
+        c6_0 = b6.fma(w0, c6_0);
+        c6_1 = b6.fma(w1, c6_1);
+        FloatVector b7 = FloatVector.broadcast(SF, x[xr + 0 * BLOCK_C]);
+        c7_0 = b7.fma(w0, c7_0);
+        c7_1 = b7.fma(w1, c7_1);
+        FloatVector b8 = FloatVector.broadcast(SF, x[xr + 1 * BLOCK_C]);
+        c8_0 = b8.fma(w0, c8_0);
+        c8_1 = b8.fma(w1, c8_1);
+        FloatVector b9 = FloatVector.broadcast(SF, x[xr + 2 * BLOCK_C]);
+        c9_0 = b9.fma(w0, c9_0);
+        c9_1 = b9.fma(w1, c9_1);
+        FloatVector b10 = FloatVector.broadcast(SF, x[xr + 3 * BLOCK_C]);
+        c10_0 = b10.fma(w0, c10_0);
+        c10_1 = b10.fma(w1, c10_1);
+        FloatVector b11 = FloatVector.broadcast(SF, x[xr + 4 * BLOCK_C]);
+        c11_0 = b11.fma(w0, c11_0);
+        c11_1 = b11.fma(w1, c11_1);
+        FloatVector b12 = FloatVector.broadcast(SF, x[xr + 5 * BLOCK_C]);
+        c12_0 = b12.fma(w0, c12_0);
+        c12_1 = b12.fma(w1, c12_1);
+        FloatVector b13 = FloatVector.broadcast(SF, x[xr + 6 * BLOCK_C]);
+        c13_0 = b13.fma(w0, c13_0);
+        c13_1 = b13.fma(w1, c13_1);
+      }
+    }
+    c0_0.intoArray(t, tOff + 0 * ld);
+    c0_1.intoArray(t, tOff + 0 * ld + LEN);
+    c1_0.intoArray(t, tOff + 1 * ld);
+    c1_1.intoArray(t, tOff + 1 * ld + LEN);
+    c2_0.intoArray(t, tOff + 2 * ld);
+    c2_1.intoArray(t, tOff + 2 * ld + LEN);
+    c3_0.intoArray(t, tOff + 3 * ld);
+    c3_1.intoArray(t, tOff + 3 * ld + LEN);
+    c4_0.intoArray(t, tOff + 4 * ld);
+    c4_1.intoArray(t, tOff + 4 * ld + LEN);
+    c5_0.intoArray(t, tOff + 5 * ld);
+    c5_1.intoArray(t, tOff + 5 * ld + LEN);
+    c6_0.intoArray(t, tOff + 6 * ld);
+    c6_1.intoArray(t, tOff + 6 * ld + LEN);
+    c7_0.intoArray(t, tOff + tRow + 0 * ld);
+    c7_1.intoArray(t, tOff + tRow + 0 * ld + LEN);
+    c8_0.intoArray(t, tOff + tRow + 1 * ld);
+    c8_1.intoArray(t, tOff + tRow + 1 * ld + LEN);
+    c9_0.intoArray(t, tOff + tRow + 2 * ld);
+    c9_1.intoArray(t, tOff + tRow + 2 * ld + LEN);
+    c10_0.intoArray(t, tOff + tRow + 3 * ld);
+    c10_1.intoArray(t, tOff + tRow + 3 * ld + LEN);
+    c11_0.intoArray(t, tOff + tRow + 4 * ld);
+    c11_1.intoArray(t, tOff + tRow + 4 * ld + LEN);
+    c12_0.intoArray(t, tOff + tRow + 5 * ld);
+    c12_1.intoArray(t, tOff + tRow + 5 * ld + LEN);
+    c13_0.intoArray(t, tOff + tRow + 6 * ld);
+    c13_1.intoArray(t, tOff + tRow + 6 * ld + LEN);
+  }
+
   // BLOCKED-END
 
   // TRANSPOSE-BEGIN by kernels/src/build/gen_vector_kernels.py

@@ -156,6 +156,11 @@ class CpuConvBackendTest {
                 .build(),
             new int[] {2, 16, 30, 37}));
     c.add(new Case(conv(16, 32, 4, 4).padding(Padding.SAME).build(), new int[] {1, 16, 9, 20}));
+    // 7-wide maps: two rows per tile, an odd row left over (7 rows), stride 2, groups.
+    c.add(new Case(s2, new int[] {2, 32, 14, 13}));
+    c.add(
+        new Case(
+            conv(64, 64, 5, 5).groups(2).padding(Padding.of(2)).build(), new int[] {1, 64, 7, 7}));
     // Blocked with groups (channels per group multiples of 16 in, 32 out): each output block reads
     // its own group's channel blocks. Outputs under 16 wide: not the grouped direct path.
     c.add(

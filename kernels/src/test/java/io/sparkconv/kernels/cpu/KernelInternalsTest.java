@@ -233,6 +233,42 @@ class KernelInternalsTest {
   }
 
   /**
+   * The two-row tile of 7-wide maps against two scalar tiles: second row read {@code rowOff} on and
+   * written {@code tRow} on, nothing else written.
+   */
+  @Test
+  void blockedPairTileMatchesTwoScalarTiles() {
+    if (!CpuKernelsProvider.vectorAvailable() || CpuKernelsProvider.vector().blockedOc() == 0) {
+      System.out.println("blockedPairTileMatchesTwoScalarTiles: skipped, no blocked tile");
+      return;
+    }
+    CpuKernels v = CpuKernelsProvider.vector();
+    CpuKernels s = CpuKernelsProvider.scalar();
+    int oc = v.blockedOc();
+    Random rnd = new Random(11);
+    int[] taps = {0, 9 * CpuKernels.BLOCK_C, 18 * CpuKernels.BLOCK_C};
+    float[] x = new float[80 * CpuKernels.BLOCK_C];
+    float[] w = new float[taps.length * CpuKernels.BLOCK_C * oc];
+    float[] bias = new float[oc];
+    for (float[] a : new float[][] {x, w, bias}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = rnd.nextInt(9) - 4; // integers: both sums exact
+      }
+    }
+    int rowOff = 9 * CpuKernels.BLOCK_C + 5;
+    int ld = oc + 3;
+    int tRow = 8 * ld;
+    float[] tv = new float[2 + tRow + 8 * ld];
+    float[] ts = new float[tv.length];
+    Arrays.fill(tv, Float.NaN);
+    Arrays.fill(ts, Float.NaN);
+    v.blockedPairTile(x, 2, rowOff, taps, w, 0, bias, 0, tv, 2, tRow, ld);
+    s.blockedTile(x, 2, taps, w, 0, bias, 0, CpuKernels.BLOCK_MIN_WIDTH, ts, 2, ld);
+    s.blockedTile(x, 2 + rowOff, taps, w, 0, bias, 0, CpuKernels.BLOCK_MIN_WIDTH, ts, 2 + tRow, ld);
+    assertEquals(Arrays.toString(ts), Arrays.toString(tv));
+  }
+
+  /**
    * The vector {@code groupRows} (four rows × four channels per step, last row block and vector
    * moved back) against the scalar loop, with exact integer sums: every row, column and channel up
    * to {@code nOut} written, nothing else.
