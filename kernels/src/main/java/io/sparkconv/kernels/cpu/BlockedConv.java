@@ -370,7 +370,8 @@ final class BlockedConv {
           c1 = Math.max(c1, (hi[b] - 1) * sW + b - padL + 1);
         }
       }
-      int[] m = new int[Math.max(0, c1 - c0)];
+      // No column at all where the tiles read only padding (c1 − c0 would overflow).
+      int[] m = new int[c1 > c0 ? c1 - c0 : 0];
       for (int col = c0; col < c1; col++) {
         int b = (col + padL) % sW;
         int r = (col + padL) / sW;
