@@ -5,7 +5,8 @@
 
 GEMM tiles: MR rows (broadcast weights) x NV vectors (input panel) of accumulators, between the
 GENERATED markers. Blocked tiles (BlockedConv): W output positions x 32 output channels (two
-vectors), one method per width W in [BLOCK_MIN, BLOCK_MAX], between the BLOCKED markers. 16x16
+vectors), one method per width W in [BLOCK_MIN, BLOCK_MAX], and the two-row tile of BLOCK_MIN-wide
+maps, between the BLOCKED markers. 16x16
 transposes (planar rows to channel-blocked positions and back) and the blocked depthwise kernels
 (BlockedDepthwise), between the TRANSPOSE markers. The rest of VectorKernels.java is hand-written.
 """
