@@ -933,6 +933,63 @@ class CpuConvBackendTest {
   }
 
   /**
+   * A seeded sweep of ConvTranspose2d geometries the blocked path takes (kernels 1 to 5, strides 1
+   * to 4 per axis, padding up to past the kernel, output padding, groups, odd sizes) against the
+   * reference, on 1 to 3 threads; most must run blocked, so the sweep cannot pass by falling back.
+   */
+  @Test
+  void blockedTransposedRandomGeometriesMatchTheReference() {
+    CpuKernels k = CpuKernelsProvider.vectorAvailable() ? CpuKernelsProvider.vector() : null;
+    if (k == null || k.blockedOc() == 0) {
+      System.out.println(
+          "blockedTransposedRandomGeometriesMatchTheReference: skipped, no blocked tile on this"
+              + " machine ("
+              + (k == null ? "no Vector API" : k.description())
+              + ")");
+      return;
+    }
+    ConvBackend vector = CpuConvBackend.vector().orElseThrow();
+    Random rnd = new Random(2026);
+    int blocked = 0;
+    int run = 0;
+    while (run < 48) {
+      int groups = 1 + rnd.nextInt(2);
+      int in = 16 * groups * (1 + rnd.nextInt(2));
+      int out = 32 * groups * (1 + rnd.nextInt(2));
+      int kh = 1 + rnd.nextInt(5);
+      int kw = 1 + rnd.nextInt(5);
+      int sh = 1 + rnd.nextInt(4);
+      int sw = 2 + rnd.nextInt(3);
+      int ph = rnd.nextInt(kh + 1);
+      int pw = rnd.nextInt(kw + 1);
+      int oph = rnd.nextInt(sh);
+      int opw = rnd.nextInt(sw);
+      int[] x = {1 + rnd.nextInt(2), in, 2 + rnd.nextInt(8), 3 + rnd.nextInt(10)};
+      int oh = (x[2] - 1) * sh - 2 * ph + kh + oph;
+      int ow = (x[3] - 1) * sw - 2 * pw + kw + opw;
+      if (oh < 1 || ow < 1) {
+        continue;
+      }
+      ConvSpec spec =
+          deconv(in, out, kh, kw)
+              .groups(groups)
+              .stride(Size2.of(sh, sw))
+              .padding(Padding.of(ph, pw))
+              .outputPadding(Size2.of(oph, opw))
+              .bias(rnd.nextBoolean())
+              .build();
+      ConvLayout lay = ConvLayout.of(spec, 1);
+      float[] w = new float[lay.inC() * lay.outCPerGroup() * kh * kw];
+      if (new BlockedConv(k, lay, w, null, 1).fits(ConvShapes.geometry(spec, x))) {
+        blocked++;
+      }
+      compare(vector, spec, x, 500L + run, false, 1 + run % 3);
+      run++;
+    }
+    assertTrue(blocked >= 24, "blocked runs in the sweep: " + blocked);
+  }
+
+  /**
    * A blocked plan keeps a band's copy across the jobs of one run that share it (output channels
    * split over few bands), never across runs: the second run of one plan, on another input, equals
    * a fresh plan's run on that input.
