@@ -258,9 +258,10 @@ final class BlockedConv {
   /**
    * The column phases of a transposed run: phase b's tiles cover {@code m} in {@code [start[b],
    * start[b] + (chunks[b] − 1)·width[b] + last[b])}, output column {@code m·sW + b − padding}; the
-   * copy has {@code haloH} zero rows and {@code haloW} zero columns before the input.
+   * copy's padding ({@code Shape.padTop}, {@code Shape.padLeft}) is its halo of zero rows and
+   * columns before the input.
    */
-  private record Phases(int[] start, int[] chunks, int[] width, int[] last, int haloH, int haloW) {}
+  private record Phases(int[] start, int[] chunks, int[] width, int[] last) {}
 
   /**
    * The last tile's width of a row of {@code count} positions in {@code chunks} tiles: the
@@ -297,10 +298,7 @@ final class BlockedConv {
     // Phase rows a band reads: its own and the furthest tap's below it.
     int bandRows = band + ph - g.outH();
     long size = (long) icbg * used * bandRows * pw * BLOCK_C;
-    int[] planes = new int[BLOCK_C];
-    for (int c = 0; c < BLOCK_C; c++) {
-      planes[c] = c * g.inH() * g.inW();
-    }
+    int[] planes = planes(g);
     int[] lo = new int[sW];
     int[] hi = new int[sW];
     for (int b = 0; b < sW; b++) {
@@ -399,14 +397,12 @@ final class BlockedConv {
     int[] chunks = new int[sW];
     int[] width = new int[sW];
     int[] lastW = new int[sW];
-    int minCount = Integer.MAX_VALUE;
     int end = 0;
     int spill = 0;
     for (int b = 0; b < sW; b++) {
       // Output column ow = m·sW + b − padL in [0, outW).
       start[b] = Math.max(0, Ints.ceilDiv(padL - b, sW));
       int count = Math.floorDiv(padL + g.outW() - 1 - b, sW) + 1 - start[b];
-      minCount = Math.min(minCount, count);
       if (count <= 0) {
         continue;
       }
@@ -422,10 +418,7 @@ final class BlockedConv {
     // Input rows m − j a band reads: its output rows' m, and haloH more before them.
     int bandRows = Ints.ceilDiv(band - 1, sH) + 1 + haloH;
     long size = (long) icbg * bandRows * pw * BLOCK_C;
-    int[] planes = new int[BLOCK_C];
-    for (int c = 0; c < BLOCK_C; c++) {
-      planes[c] = c * g.inH() * g.inW();
-    }
+    int[] planes = planes(g);
     int lo = Math.min(pw, haloW);
     int hi = Math.max(lo, Math.min(pw, g.inW() + haloW));
     int[] first = new int[1];
@@ -441,7 +434,7 @@ final class BlockedConv {
             pw,
             first);
     return new Shape(
-        minCount > 0 ? width[0] : 0,
+        0,
         0,
         0,
         new int[] {0},
@@ -460,9 +453,18 @@ final class BlockedConv {
         haloH,
         haloW,
         spill,
-        new Phases(start, chunks, width, lastW, haloH, haloW),
+        new Phases(start, chunks, width, lastW),
         first,
         rowMap);
+  }
+
+  /** Offsets of 16 consecutive channel planes of the input. */
+  private static int[] planes(ConvGeometry g) {
+    int[] planes = new int[BLOCK_C];
+    for (int c = 0; c < BLOCK_C; c++) {
+      planes[c] = c * g.inH() * g.inW();
+    }
+    return planes;
   }
 
   /** Whether a run of this geometry runs here (else on the implicit GEMM). */
@@ -533,7 +535,7 @@ final class BlockedConv {
           int rows =
               sh.phases == null
                   ? oh1 - oh0 + bandRows - band
-                  : Math.floorDiv(oh1 - 1 + g.padTop(), lay.sH()) - q0 + 1 + sh.phases.haloH;
+                  : Math.floorDiv(oh1 - 1 + g.padTop(), lay.sH()) - q0 + 1 + sh.padTop;
           // A discarded slot past the band's copy (see wholeRow).
           float[] s = sc.panel(local + BLOCK_C);
           // The band's output rows of all tiles, [position][channel], rows outW apart (a last
@@ -557,7 +559,6 @@ final class BlockedConv {
                   grp * icbg,
                   q0,
                   rows,
-                  bandRows,
                   s,
                   g,
                   sh,
@@ -680,8 +681,8 @@ final class BlockedConv {
     Phases ps = sh.phases;
     int sW = lay.sW();
     int a = Math.floorMod(oh + g.padTop(), lay.sH());
-    // This row's m, as a row of the band's copy (whose first row is input row q0 − haloH).
-    int row = Math.floorDiv(oh + g.padTop(), lay.sH()) - q0 + ps.haloH;
+    // This row's m, as a row of the band's copy (whose first row is input row q0 − its halo).
+    int row = Math.floorDiv(oh + g.padTop(), lay.sH()) - q0 + sh.padTop;
     for (int b = 0; b < sW; b++) {
       int p = a * sW + b;
       int wOff = phaseOff[p] + ob * icbg * phaseRows[a] * phaseCols[b] * BLOCK_C * oc;
@@ -690,7 +691,7 @@ final class BlockedConv {
         int wd = ch == ps.chunks[b] - 1 ? ps.last[b] : ps.width[b];
         kern.blockedTile(
             s,
-            (row * sh.pw + m0 + ps.haloW) * BLOCK_C,
+            (row * sh.pw + m0 + sh.padLeft) * BLOCK_C,
             tapOff[p],
             packed,
             wOff,
@@ -706,7 +707,7 @@ final class BlockedConv {
 
   /**
    * Copies phase rows {@code q0 .. q0+rows−1} of one group's channel blocks (from block {@code
-   * cb0}) of one image into the blocked layout {@code [C/groups/16][phase][stride rows][pw][16]}:
+   * cb0}) of one image into the blocked layout {@code [C/groups/16][phase][band rows][pw][16]}:
    * position {@code (q, r)} of phase {@code (a, b)} holds padded input row {@code q·sH + a}, column
    * {@code r·sW + b}, zero outside the input.
    */
@@ -716,7 +717,6 @@ final class BlockedConv {
       int cb0,
       int q0,
       int rows,
-      int stride,
       float[] s,
       ConvGeometry g,
       Shape sh,
@@ -728,6 +728,7 @@ final class BlockedConv {
     int padT = sh.padTop;
     int padL = sh.padLeft;
     int rowLen = sh.pw * BLOCK_C;
+    int stride = sh.bandRows;
     if (WHOLE_COPY
         && sH == 1
         && sW == 1
@@ -772,15 +773,7 @@ final class BlockedConv {
           int row = (q0 + q) * sH + a - padT;
           if (row >= 0 && row < ih && sh.allColumns[a]) {
             wholeRow(
-                x,
-                x0 + row * iw,
-                ih * iw,
-                s,
-                (cb * sh.used * stride + q) * rowLen,
-                a,
-                stride,
-                sh,
-                map);
+                x, x0 + row * iw, ih * iw, s, (cb * sh.used * stride + q) * rowLen, a, sh, map);
             continue;
           }
           for (int b = 0; b < sW; b++) {
@@ -812,19 +805,11 @@ final class BlockedConv {
    * to this row's copy).
    */
   private void wholeRow(
-      float[] x,
-      int src,
-      int planeStride,
-      float[] s,
-      int base,
-      int a,
-      int stride,
-      Shape sh,
-      int[] map) {
+      float[] x, int src, int planeStride, float[] s, int base, int a, Shape sh, int[] map) {
     int sW = sh.sW;
     int rowLen = sh.pw * BLOCK_C;
     for (int b = 0; b < sW; b++) {
-      int d = base + sh.slot[a * sW + b] * stride * rowLen;
+      int d = base + sh.slot[a * sW + b] * sh.bandRows * rowLen;
       Arrays.fill(s, d, d + sh.lo[b] * BLOCK_C, 0f);
       Arrays.fill(s, d + sh.hi[b] * BLOCK_C, d + rowLen, 0f);
     }
